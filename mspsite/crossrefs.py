@@ -1,0 +1,301 @@
+"""Checks across files: references resolve, dates and chains make sense,
+money has a currency, translations have an original in a portal language."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from .codelists import codelist
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from .kinds import REFERENCES, get_path, visibility_rank, values_at
+from .schemas import text_paths
+from .load import RawDocument, RawProject
+
+
+def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
+    ids = {kind: {d.id for d in raw.of_kind(kind)} for kind in REFERENCES.keys() | {"stakeholder", "initiative"}}
+    found: list[Diagnostic] = []
+    for doc in raw.documents:
+        if doc.lang is not None:
+            found.extend(_translation(doc, raw, config))
+            continue
+        for pattern, target in REFERENCES.get(doc.kind.name, ()):
+            for at, value in values_at(doc.data, pattern):
+                if isinstance(value, str) and value not in ids[target]:
+                    found.append(error(doc.locations.value(at), f"unknown {target} '{value}'",
+                                       did_you_mean(value, ids[target]), code="unknown-reference"))
+        found.extend(_codes(doc))
+        found.extend(_texts(doc, config))
+        found.extend(_contacts(doc, config))
+        check = _BY_KIND.get(doc.kind.name)
+        if check:
+            found.extend(check(doc, config))
+    found.extend(_supersedes_cycles(raw))
+    found.extend(_superseded_status(raw))
+    found.extend(_budget_overlaps(raw))
+    return found
+
+
+def _today() -> datetime.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch else datetime.date.today()
+
+
+def _date(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _codes(doc: RawDocument) -> list[Diagnostic]:
+    """Country and currency codes must be real ISO codes, not just well-formed."""
+    found = []
+    for pattern, listname, what in (("country", "Country", "country"), ("countries.*", "Country", "country"),
+                                    ("currency", "Currency", "currency"),
+                                    ("contributions.*.currency", "Currency", "currency"),
+                                    ("income.*.currency", "Currency", "currency"),
+                                    ("expenditure.*.currency", "Currency", "currency")):
+        for at, value in values_at(doc.data, pattern):
+            if isinstance(value, str) and len(value) in (2, 3) and value.isupper() and value not in codelist(listname):
+                found.append(error(doc.locations.value(at), f"unknown {what} code '{value}'",
+                                   did_you_mean(value, codelist(listname)), code="unknown-code"))
+    return found
+
+
+def _texts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    """Text given per language needs the default language, and only portal languages."""
+    found = []
+    for at in text_paths(doc.kind.name, doc.data):
+        node = get_path(doc.data, at)
+        if not isinstance(node, dict):
+            continue
+        for lang in sorted(set(node) - set(config.languages)):
+            found.append(warning(doc.locations.key((*at, lang)), f"text in '{lang}', which is not one of the "
+                                 f"portal's languages ({', '.join(config.languages)})",
+                                 f"add {lang} to languages in mspsite.yml", code="translation"))
+        if node and config.default_language not in node:
+            found.append(error(doc.locations.value(at), f"no text in the default language "
+                               f"'{config.default_language}'", f"add {config.default_language}: ...",
+                               code="translation"))
+    return found
+
+
+def _contacts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    """A named person's e-mail or phone on a public page needs a deliberate choice."""
+    found = []
+    item = doc.data.get("visibility", config.default_visibility)
+    for pattern in ("contact", "secretariat.contact", "secretariat.staff.*"):
+        for at, person in values_at(doc.data, pattern):
+            if not isinstance(person, dict) or "name" not in person or not ({"email", "phone"} & set(person)):
+                continue
+            levels = [v for v in (item, person.get("visibility", "public")) if v in ("public", "funders",
+                                                                                    "partners", "internal")]
+            if max(map(visibility_rank, levels), default=0) == 0:
+                found.append(warning(doc.locations.value(at), f"contact details of {person['name']} are public",
+                                     "add 'visibility: partners' unless the person agreed to publish them",
+                                     code="personal-data"))
+    return found
+
+
+def _translation(doc: RawDocument, raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
+    found = []
+    original = f"{doc.kind.folder}/{doc.id}.md"
+    if not any(d.path == original for d in raw.documents) and original not in raw.files:
+        found.append(error(Location(doc.path), f"translation of '{original}', which "
+                           "does not exist", "the original must sit beside its translation", code="translation"))
+    if doc.lang not in config.languages:
+        found.append(error(Location(doc.path), f"translation into '{doc.lang}', which is "
+                           f"not one of the portal's languages ({', '.join(config.languages)})",
+                           f"add {doc.lang} to languages in mspsite.yml, or remove the file", code="translation"))
+    elif doc.lang == config.default_language:
+        found.append(error(Location(doc.path), f"translation into the default language "
+                           f"'{doc.lang}'", f"the original {original} is already in {doc.lang}",
+                           code="translation"))
+    return found
+
+
+def _goal(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    found = []
+    today = _today()
+    seen_outcomes, seen_indicators = set(), set()
+    for at, outcome in values_at(doc.data, "outcomes.*"):
+        if isinstance(outcome, dict) and isinstance(outcome.get("id"), str):
+            if outcome["id"] in seen_outcomes:
+                found.append(error(doc.locations.value((*at, "id")), f"duplicate outcome id '{outcome['id']}' in "
+                                   "this goal", code="duplicate-id"))
+            seen_outcomes.add(outcome["id"])
+    for at, ind in values_at(doc.data, "outcomes.*.indicators.*"):
+        if not isinstance(ind, dict):
+            continue
+        if isinstance(ind.get("id"), str):
+            if ind["id"] in seen_indicators:
+                found.append(error(doc.locations.value((*at, "id")), f"duplicate indicator id '{ind['id']}' in "
+                                   "this goal", code="duplicate-id"))
+            seen_indicators.add(ind["id"])
+        base = _date((ind.get("baseline") or {}).get("date") if isinstance(ind.get("baseline"), dict) else None)
+        target = _date((ind.get("target") or {}).get("date") if isinstance(ind.get("target"), dict) else None)
+        if base and target and target <= base:
+            found.append(error(doc.locations.value((*at, "target", "date")), f"target date {target} is not after "
+                               f"the baseline date {base}", code="implausible-date"))
+        for mat, m in values_at(ind, "measurements.*"):
+            when = _date(m.get("date")) if isinstance(m, dict) else None
+            if when is None:
+                continue
+            loc = doc.locations.value((*at, *mat, "date"))
+            if base and when < base:
+                found.append(error(loc, f"measurement dated {when}, before the baseline ({base})",
+                                   "check the year", code="implausible-date"))
+            elif when > today:
+                found.append(error(loc, f"measurement dated {when}, in the future", "check the year",
+                                   code="implausible-date"))
+        if ind.get("measure") == "qualitative":
+            continue
+        for mat, m in [(("baseline",), ind.get("baseline")), (("target",), ind.get("target")),
+                       *values_at(ind, "measurements.*")]:
+            if isinstance(m, dict) and isinstance(m.get("value"), str):
+                found.append(error(doc.locations.value((*at, *mat, "value")), f"'value' must be a number for a "
+                                   f"{ind.get('measure', 'number')} indicator, not text",
+                                   "use measure: qualitative for indicators described in words",
+                                   code="schema-type"))
+    return found
+
+
+def _decision(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    found = []
+    method, votes = doc.data.get("method"), doc.data.get("votes")
+    if method == "vote" and votes is None:
+        found.append(warning(doc.locations.key(("method",)), "decided by vote, but no 'votes' recorded",
+                             "add votes: {for: 7, against: 1, abstain: 0}", code="decision"))
+    if votes is not None and method != "vote":
+        found.append(warning(doc.locations.key(("votes",)), "'votes' recorded, but 'method' is not vote",
+                             "set method: vote", code="decision"))
+    return found
+
+
+def _budget(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    found = []
+    period = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
+    start, end = _date(period.get("start")), _date(period.get("end"))
+    if start and end and end < start:
+        found.append(error(doc.locations.value(("period", "end")), f"period ends ({end}) before it starts "
+                           f"({start})", code="implausible-date"))
+    reporting = config.currency
+    own = doc.data.get("currency") or reporting
+    if own is None:
+        found.append(error(doc.locations.value(()), "no currency for this budget",
+                           "set 'currency' here or the reporting currency in mspsite.yml", code="currency"))
+        return found
+    if own != reporting and reporting and "rate" not in doc.data:
+        found.append(error(doc.locations.value(("currency",)), f"amounts in {own} need a 'rate' ({reporting} per "
+                           f"{own})", f"add rate: <{reporting} per {own}> to the file", code="currency"))
+    for pattern in ("income.*", "expenditure.*"):
+        for at, line in values_at(doc.data, pattern):
+            if isinstance(line, dict) and isinstance(line.get("currency"), str) \
+                    and line["currency"] != reporting and "rate" not in line:
+                found.append(error(doc.locations.value((*at, "currency")), f"amount in {line['currency']} needs a "
+                                   f"'rate' ({reporting} per {line['currency']})",
+                                   f"add rate: <{reporting} per {line['currency']}> to the line", code="currency"))
+    return found
+
+
+def _report(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    period = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
+    start, end = _date(period.get("start")), _date(period.get("end"))
+    if start and end and end < start:
+        return [error(doc.locations.value(("period", "end")), f"period ends ({end}) before it starts ({start})",
+                      code="implausible-date")]
+    return []
+
+
+def _event(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    start, end = _date(doc.data.get("date")), _date(doc.data.get("end"))
+    if start and end and end < start:
+        return [error(doc.locations.value(("end",)), f"event ends ({end}) before it starts ({start})",
+                      code="implausible-date")]
+    return []
+
+
+def _stakeholder(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    joined, left = _date(doc.data.get("joined")), _date(doc.data.get("left"))
+    if joined and left and left < joined:
+        return [error(doc.locations.value(("left",)), f"left ({left}) before joining ({joined})",
+                      code="implausible-date")]
+    return []
+
+
+def _glossary(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    found, seen = [], {}
+    for at, term in values_at(doc.data, "terms.*.term"):
+        key = (term.get(config.default_language) if isinstance(term, dict) else term)
+        if isinstance(key, str):
+            if key.casefold() in seen:
+                found.append(error(doc.locations.value(at), f"term '{key}' is defined twice",
+                                   "merge the two entries", code="duplicate-item"))
+            seen[key.casefold()] = at
+    return found
+
+
+_BY_KIND = {"goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
+            "stakeholder": _stakeholder, "glossary": _glossary}
+
+
+def _supersedes_cycles(raw: RawProject) -> list[Diagnostic]:
+    docs = {d.id: d for d in raw.of_kind("decision")}
+    older = {i: d.data["supersedes"] for i, d in docs.items() if isinstance(d.data.get("supersedes"), str)}
+    found, reported = [], set()
+    for start in sorted(older):
+        chain, node = [], start
+        while node in older and node not in chain:
+            chain.append(node)
+            node = older[node]
+        if node not in chain:
+            continue
+        cycle = chain[chain.index(node):]
+        if frozenset(cycle) in reported:
+            continue
+        reported.add(frozenset(cycle))
+        first = min(cycle)
+        i = cycle.index(first)
+        names = cycle[i:] + cycle[:i] + [first]
+        found.append(error(docs[first].locations.value(("supersedes",)),
+                           "supersedes chain forms a cycle: " + " → ".join(names),
+                           "a decision can only supersede an older one", code="supersedes-cycle"))
+    return found
+
+
+def _superseded_status(raw: RawProject) -> list[Diagnostic]:
+    decisions = raw.of_kind("decision")
+    replaced = {d.data.get("supersedes") for d in decisions}
+    found = []
+    for d in decisions:
+        if d.data.get("status") == "superseded" and d.id not in replaced:
+            found.append(warning(d.locations.value(("status",)), "status is superseded, but no decision "
+                                 "supersedes it", "add 'supersedes: " + d.id + "' to the decision that replaced it",
+                                 code="decision"))
+        target = d.data.get("supersedes")
+        other = next((x for x in decisions if x.id == target), None)
+        if other and other.data.get("status") not in ("superseded", None):
+            found.append(warning(d.locations.value(("supersedes",)), f"supersedes '{target}', whose status is "
+                                 f"still {other.data.get('status')}", f"set status: superseded in {other.path}",
+                                 code="decision"))
+    return found
+
+
+def _budget_overlaps(raw: RawProject) -> list[Diagnostic]:
+    periods = []
+    for doc in raw.of_kind("budget"):
+        p = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
+        start, end = _date(p.get("start")), _date(p.get("end"))
+        if start and end and start <= end:
+            periods.append((start, end, doc))
+    periods.sort(key=lambda x: (x[0], x[2].path))
+    found = []
+    for (s1, e1, d1), (s2, e2, d2) in zip(periods, periods[1:]):
+        if s2 <= e1:
+            found.append(warning(d2.locations.value(("period", "start")), f"period overlaps {d1.path} "
+                                 f"({s1} to {e1})", "totals across periods would count the overlap twice",
+                                 code="budget-overlap"))
+    return found

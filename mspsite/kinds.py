@@ -1,0 +1,108 @@
+"""The file kinds of a partnership folder (content format v1, "Layout")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+VISIBILITIES = ("public", "funders", "partners", "internal")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str          # singular, names the schema: stakeholder.schema.json
+    folder: str | None  # plural folder, or None for a single top-level file
+    markdown: bool = False
+    required: bool = False
+
+    @property
+    def schema_name(self) -> str:
+        return f"{self.name}.schema.json"
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return (".md",) if self.markdown else (".yml", ".yaml")
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("mspsite", None, required=True),
+        Kind("partnership", None, required=True),
+        Kind("glossary", None),
+        Kind("stakeholder", "stakeholders"),
+        Kind("body", "bodies"),
+        Kind("goal", "goals"),
+        Kind("decision", "decisions", markdown=True),
+        Kind("meeting", "meetings", markdown=True),
+        Kind("budget", "budget"),
+        Kind("report", "reports"),
+        Kind("lesson", "lessons", markdown=True),
+        Kind("story", "stories", markdown=True),
+        Kind("event", "events", markdown=True),
+        Kind("initiative", "initiatives"),
+        Kind("assessment", "assessments"),
+        Kind("page", "pages", markdown=True),
+    )
+}
+FOLDERS: dict[str, Kind] = {k.folder: k for k in KINDS.values() if k.folder}
+TOP_FILES: dict[str, Kind] = {k.name: k for k in KINDS.values() if not k.folder}
+
+# Folders a partnership may hold besides content: media is referenced by path,
+# overrides holds theme templates.
+ASSET_FOLDERS = ("media", "overrides")
+
+
+def visibility_rank(level: str) -> int:
+    return VISIBILITIES.index(level)
+
+
+# Where each kind refers to items of another kind: a dotted path into the
+# document ('*' for every list item) and the kind it names.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "partnership": (("core_group.*", "stakeholder"), ("secretariat.host", "stakeholder"),
+                    ("champions.*.organisation", "stakeholder")),
+    "body": (("members.*.stakeholder", "stakeholder"), ("responsibilities.*.stakeholder", "stakeholder")),
+    "goal": (("interests.*.stakeholder", "stakeholder"), ("outcomes.*.indicators.*.responsible", "stakeholder")),
+    "decision": (("body", "body"), ("participants.*", "stakeholder"), ("supersedes", "decision"),
+                 ("goals.*", "goal"), ("meeting", "meeting")),
+    "meeting": (("body", "body"), ("attendees.*", "stakeholder"), ("decisions.*", "decision")),
+    "budget": (("income.*.source", "stakeholder"), ("income.*.goal", "goal"), ("expenditure.*.goal", "goal")),
+    "report": (("funder", "stakeholder"),),
+    "lesson": (("stakeholders.*", "stakeholder"),),
+    "story": (("goals.*", "goal"), ("stakeholders.*", "stakeholder")),
+    "event": (("initiatives.*", "initiative"), ("stakeholders.*", "stakeholder")),
+}
+
+# Fields holding a path to a file in the partnership folder.
+PATH_FIELDS: dict[str, tuple[str, ...]] = {
+    "mspsite": ("logo",),
+    "partnership": ("agreement.document",),
+    "stakeholder": ("logo",),
+    "story": ("image",),
+}
+
+
+def values_at(data, pattern: str):
+    """(path, value) for every value a dotted pattern reaches in plain data."""
+    def walk(node, parts, at):
+        if not parts:
+            yield at, node
+            return
+        head, rest = parts[0], parts[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    yield from walk(item, rest, (*at, i))
+        elif isinstance(node, dict) and head in node:
+            yield from walk(node[head], rest, (*at, head))
+
+    yield from walk(data, pattern.split("."), ())
+
+
+def get_path(data, at: tuple):
+    """The value at a path of keys and indices."""
+    for part in at:
+        data = data[part]
+    return data

@@ -1,0 +1,114 @@
+"""Paths in YAML fields and links in Markdown bodies: every local target must be
+a file inside the partnership folder (content format, "Paths and links")."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from .kinds import PATH_FIELDS, visibility_rank, values_at
+from .load import RawDocument, RawProject, is_inside
+from .markup import link_targets
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def resolve_path(raw: RawProject, base: str, target: str) -> tuple[str | None, str | None, str | None]:
+    """(relative path, problem, hint) for a local target written in a file in folder `base`."""
+    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
+        return None, f"absolute path '{target}' is not allowed", "write the path relative to the file"
+    if "\\" in target:
+        return None, f"path '{target}' uses '\\'", "separate folders with '/'"
+    rel = posixpath.normpath(posixpath.join(base, target))
+    if rel == ".." or rel.startswith("../"):
+        return None, f"'{target}' points outside the partnership folder", \
+            "nothing outside the partnership folder is published; copy the file into media/"
+    full = raw.root / rel
+    if full.exists() and not is_inside(raw.root, full):
+        return None, f"'{target}' leads outside the partnership folder (symbolic link)", \
+            "copy the file into the folder instead"
+    if rel not in raw.files:
+        if full.is_dir():
+            return None, f"'{target}' is a folder, not a file", None
+        return None, f"file not found: '{target}'", _nearby(raw.files, rel, base)
+    return rel, None, None
+
+
+def check_links(raw: RawProject, config: SiteConfig, clearance: str = "public") -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    visibility = _visibilities(raw, config)
+    for doc in raw.documents:
+        for pattern in PATH_FIELDS.get(doc.kind.name, ()):
+            for at, value in values_at(doc.data, pattern):
+                if not isinstance(value, str):
+                    continue
+                if urlsplit(value).scheme and not re.match(r"^[A-Za-z]:[\\/]", value):
+                    found.append(error(doc.locations.value(at), f"'{pattern}' must be a file in the partnership "
+                                       f"folder, not an address ('{value}')", "download the file into media/",
+                                       code="path"))
+                    continue
+                _, problem, hint = resolve_path(raw, "", value)
+                if problem:
+                    found.append(error(doc.locations.value(at), problem, hint, code="path"))
+        if doc.body:
+            found.extend(_body_links(raw, doc, visibility, clearance))
+    return found
+
+
+def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], clearance: str) -> list[Diagnostic]:
+    found = []
+    base = posixpath.dirname(doc.path)
+    cursor = 0
+    for tag, url in link_targets(doc.body):
+        pos = doc.body.find(url, cursor)
+        if pos >= 0:
+            cursor = pos + len(url)
+        loc = _body_location(doc, pos)
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            if parts.scheme.lower() not in SAFE_SCHEMES:
+                found.append(warning(loc, f"link with '{parts.scheme or '//'}:' is not allowed and will be removed",
+                                     "link to http, https or mailto addresses only", code="unsafe-link"))
+            continue
+        if not parts.path:
+            continue  # '#section' within the page
+        rel, problem, hint = resolve_path(raw, base, unquote(parts.path))
+        if problem:
+            what = "image" if tag == "img" else "link"
+            found.append(error(loc, f"{what}: {problem}", hint, code="broken-link"))
+        elif rel in visibility and visibility_rank(visibility[rel]) > visibility_rank(clearance):
+            found.append(warning(loc, f"link to {rel}, which is {visibility[rel]}: a {clearance} build shows "
+                                 "its text without the link", code="hidden-link"))
+    return found
+
+
+def _body_location(doc: RawDocument, pos: int) -> Location:
+    if pos < 0:
+        return Location(doc.path, doc.body_line, 1)
+    before = doc.body[:pos]
+    line = doc.body_line + before.count("\n")
+    return Location(doc.path, line, pos - (before.rfind("\n") + 1) + 1)
+
+
+def _visibilities(raw: RawProject, config: SiteConfig) -> dict[str, str]:
+    """Each item file's own visibility, so links to hidden items can be flagged."""
+    result = {}
+    for doc in raw.documents:
+        level = doc.data.get("visibility", config.default_visibility)
+        if isinstance(level, str) and level in ("public", "funders", "partners", "internal"):
+            result[doc.path] = level
+    return result
+
+
+def _nearby(files, rel: str, base: str) -> str | None:
+    """'did you mean' among the files in the folder the target names."""
+    folder, name = posixpath.split(rel)
+    siblings = {posixpath.basename(f): f for f in files if posixpath.dirname(f) == folder}
+    hint = did_you_mean(name, siblings)
+    if not hint:
+        return None
+    best = siblings[hint.split("'")[1]]
+    return f"did you mean '{posixpath.relpath(best, base or '.')}'?"

@@ -1,0 +1,209 @@
+"""Stage 1: walk a partnership folder into RawDocuments with source locations."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Location, Report, did_you_mean, error, warning
+from .kinds import ASSET_FOLDERS, FOLDERS, ID_PATTERN, TOP_FILES, Kind
+from .yamlread import MAX_FILE_BYTES, Locations, ReadError, parse_yaml, read_text, split_front_matter
+
+BUILD_MARKER = ".mspsite-build"
+DEFAULT_OUTPUT = "site"
+LANGUAGE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+# Files a repository commonly holds beside the content; not ours, not worth a warning.
+REPOSITORY_FILES = re.compile(r"^(readme|license|licence|contributing|changelog|codeowners|notice|authors)"
+                              r"(\.[a-z]+)?$", re.IGNORECASE)
+BACKUP_FILES = re.compile(r"(~|\.swp|\.swo|\.bak|\.orig|\.tmp)$|^(\.#|#.*#$)|^(Thumbs\.db|desktop\.ini)$")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One content file as read: plain data, where each value stands, and the Markdown body."""
+
+    path: str                 # relative to the partnership folder, with '/'
+    kind: Kind
+    id: str
+    data: dict
+    locations: Locations
+    lang: str | None = None   # set for a translation such as stories/harvest.sw.md
+    body: str | None = None   # Markdown files only
+    body_line: int = 1        # line of the body's first line in the file
+
+
+@dataclass
+class RawProject:
+    root: Path
+    documents: list[RawDocument] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)   # every readable file, relative, for link checks
+    report: Report = field(default_factory=Report)
+
+    def single(self, kind: str) -> RawDocument | None:
+        return next((d for d in self.documents if d.kind.name == kind), None)
+
+    def of_kind(self, kind: str, translations: bool = False) -> list[RawDocument]:
+        return [d for d in self.documents if d.kind.name == kind and (translations or d.lang is None)]
+
+
+def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawProject:
+    """Read every content file below src; problems go to the project's report."""
+    root = Path(src)
+    project = RawProject(root)
+    if not root.is_dir():
+        project.report.add(error(Location(str(src)), "not a folder", code="project"))
+        return project
+    seen_ids: dict[tuple[str, str | None, str], str] = {}
+    for rel, is_link in _walk(root, output, project.report):
+        project.files.add(rel)
+        parts = rel.split("/")
+        kind = _classify(parts, project.report, rel)
+        if kind is None:
+            continue
+        if is_link and not is_inside(root, root / rel):
+            project.report.add(error(Location(rel), "symbolic link leads outside the partnership folder",
+                                     "copy the file into the folder instead", code="path"))
+            continue
+        doc = _read(root, rel, kind, project.report)
+        if doc is None:
+            continue
+        key = (kind.name, doc.lang, doc.id)
+        if key in seen_ids:
+            project.report.add(error(Location(rel), f"duplicate id '{doc.id}': {seen_ids[key]} has it already",
+                                     "keep one of the two files", code="duplicate-id"))
+            continue
+        seen_ids[key] = rel
+        project.documents.append(doc)
+    for name, kind in TOP_FILES.items():
+        if kind.required and project.single(name) is None and not any(
+                f"{name}{ext}" in project.files for ext in kind.extensions):
+            project.report.add(error(Location(f"{name}.yml"), f"missing required file {name}.yml",
+                                     "run 'mspsite new' to see a starter partnership", code="missing-file"))
+    project.documents.sort(key=lambda d: d.path)
+    return project
+
+
+def _walk(root: Path, output: str, report: Report):
+    """Relative paths of the files to consider, sorted; skips dot-folders, the
+    output folder, folders mspsite built and editor backups."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        rel_folder = here.relative_to(root).as_posix()
+        keep = []
+        for d in sorted(dirs):
+            rel = d if rel_folder == "." else f"{rel_folder}/{d}"
+            if d.startswith(".") or d in ("__pycache__", "node_modules") or rel == output \
+                    or (here / d / BUILD_MARKER).exists():
+                continue
+            if (here / d).is_symlink():
+                if not is_inside(root, here / d):
+                    report.add(warning(Location(rel), "symbolic link to a folder outside the partnership folder is "
+                                       "ignored", code="path"))
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        for name in sorted(files):
+            if name.startswith(".") or BACKUP_FILES.search(name):
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            yield rel, (here / name).is_symlink()
+
+
+def _classify(parts: list[str], report: Report, rel: str) -> Kind | None:
+    """Which kind a file is, or None (with a warning when it looks like a mistake)."""
+    if parts[0] in ASSET_FOLDERS:
+        return None
+    if len(parts) == 1:
+        stem, ext = os.path.splitext(parts[0])
+        kind = TOP_FILES.get(stem)
+        if kind and ext in kind.extensions:
+            return kind
+        if REPOSITORY_FILES.match(parts[0]):
+            return None
+        known = [f"{k}.yml" for k in TOP_FILES]
+        report.add(warning(Location(rel), "file is not part of the partnership format and is ignored",
+                           did_you_mean(parts[0], known), code="unknown-file"))
+        return None
+    kind = FOLDERS.get(parts[0])
+    if kind is None:
+        report.add(warning(Location(rel), f"folder '{parts[0]}/' is not part of the partnership format; "
+                           "its files are ignored", did_you_mean(parts[0], [*FOLDERS, *ASSET_FOLDERS]),
+                           code="unknown-folder"))
+        return None
+    if len(parts) > 2:
+        report.add(warning(Location(rel), f"files in subfolders of '{parts[0]}/' are ignored",
+                           f"move it to {parts[0]}/{parts[-1]}", code="unknown-file"))
+        return None
+    ext = os.path.splitext(parts[1])[1]
+    if ext not in kind.extensions:
+        report.add(warning(Location(rel), f"'{parts[0]}/' holds {' or '.join(kind.extensions)} files; this one is "
+                           "ignored", code="unknown-file"))
+        return None
+    return kind
+
+
+def _read(root: Path, rel: str, kind: Kind, report: Report) -> RawDocument | None:
+    stem = os.path.splitext(rel.split("/")[-1])[0]
+    lang = None
+    if kind.markdown and (m := LANGUAGE_SUFFIX.match(stem)):
+        stem, lang = m["id"], m["lang"]
+    if kind.folder and not _valid_id(stem, rel, report):
+        return None
+    try:
+        with open(root / rel, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_FILE_BYTES + 1)  # never more than it takes to say it is too large
+        text = read_text(data, rel, size)
+        body, body_line, offset = None, 1, 0
+        if kind.markdown:
+            text, body, body_line = split_front_matter(text, rel)
+            offset = 1
+        parsed, locations = parse_yaml(text, rel, offset)
+    except ReadError as exc:
+        report.add(exc.diagnostic)
+        return None
+    except OSError as exc:
+        report.add(error(Location(rel), f"cannot read the file: {exc.strerror}", code="io"))
+        return None
+    if parsed is None:
+        parsed = {}
+        if not kind.markdown:
+            report.add(error(Location(rel), "file has no fields", "add the item's fields or delete the file",
+                             code="empty-file"))
+            return None
+    if not isinstance(parsed, dict):
+        report.add(error(locations.value(()), "expected fields ('name: value' lines) at the top level, "
+                         f"found {_type_name(parsed)}", code="schema-type"))
+        return None
+    return RawDocument(rel, kind, stem if kind.folder else kind.name, parsed, locations, lang, body, body_line)
+
+
+def _valid_id(stem: str, rel: str, report: Report) -> bool:
+    if not ID_PATTERN.match(stem):
+        slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+        hint = f"rename the file to '{slug}' + its extension" if slug and ID_PATTERN.match(slug) else \
+            "use lowercase letters a-z, digits and hyphens"
+        report.add(error(Location(rel), f"invalid id '{stem}': an id is lowercase letters, digits and hyphens, "
+                         "starting with a letter or digit", hint, code="invalid-id"))
+        return False
+    if stem.split(".")[0] in WINDOWS_RESERVED:
+        report.add(error(Location(rel), f"id '{stem}' is a reserved file name on Windows",
+                         "choose another name so that every editor can check out the repository", code="invalid-id"))
+        return False
+    return True
+
+
+def is_inside(root: Path, path: Path) -> bool:
+    """Does path, with every symbolic link followed, stay inside root?"""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
+def _type_name(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
