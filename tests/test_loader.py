@@ -1,0 +1,100 @@
+"""Loader: positions of keys, values and list items; what is read and what is skipped."""
+
+from pathlib import Path
+
+from mspsite import Location, load_project
+from mspsite.yamlread import ReadError, parse_yaml, read_text
+
+import pytest
+
+
+def test_yaml_positions_for_keys_values_and_items():
+    text = ("name: Ministry\n"
+            "interests:\n"
+            "  - Universal access\n"
+            "  - Jobs\n"
+            "description: |\n"
+            "  Line one\n"
+            "  line two\n"
+            "contributions:\n"
+            "  - {kind: financial, amount: 5}\n"
+            "sector: public\n")
+    data, loc = parse_yaml(text, "s.yml")
+    assert data["description"] == "Line one\nline two\n"
+    assert loc.key(("name",)) == Location("s.yml", 1, 1)
+    assert loc.value(("name",)) == Location("s.yml", 1, 7)
+    assert loc.value(("interests", 1)) == Location("s.yml", 4, 5)
+    assert loc.value(("description",)) == Location("s.yml", 5, 14)
+    assert loc.key(("sector",)) == Location("s.yml", 10, 1)   # after the multi-line block
+    assert loc.value(("contributions", 0, "amount")) == Location("s.yml", 9, 31)
+    assert loc.key(("contributions", 0, "amount")) == Location("s.yml", 9, 23)
+
+
+def test_unknown_path_falls_back_to_nearest_parent():
+    _, loc = parse_yaml("a:\n  b: 1\n", "x.yml")
+    assert loc.value(("a", "b", "c", 3)) == Location("x.yml", 2, 6)
+
+
+def test_front_matter_positions_include_the_opening_line(tmp_path: Path):
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "one.md").write_text(
+        "---\ntitle: One\ndate: 2024-01-01\nkind: success\nstakeholders:\n  - a\n  - b\n---\nBody line\n")
+    raw = load_project(tmp_path)
+    doc = next(d for d in raw.documents if d.kind.name == "lesson")
+    assert doc.locations.key(("title",)) == Location("lessons/one.md", 2, 1)
+    assert doc.locations.value(("kind",)) == Location("lessons/one.md", 4, 7)
+    assert doc.locations.value(("stakeholders", 1)) == Location("lessons/one.md", 7, 5)
+    assert doc.body == "Body line\n" and doc.body_line == 9
+
+
+def test_crlf_and_bom_are_read_as_text():
+    assert read_text("\ufeffa: 1\r\nb: 2\r\n".encode(), "x.yml") == "a: 1\nb: 2\n"
+
+
+@pytest.mark.parametrize("data, message, line, column", [
+    (b"a: 1\nb: \xff\n", "invalid UTF-8 byte 0xff", 2, 4),
+    (b"a: 1\x00", "file is binary (it contains NUL bytes)", 1, 5),
+    ("a: 1\n".encode("utf-16"), "file is encoded as UTF-16", 1, 1),
+    (b"  \n", "file is empty", 1, 1),
+])
+def test_bad_bytes_are_located(data, message, line, column):
+    with pytest.raises(ReadError) as exc:
+        read_text(data, "x.yml")
+    d = exc.value.diagnostic
+    assert (d.message, d.location.line, d.location.column) == (message, line, column)
+
+
+def test_skips_output_dot_folders_backups_and_built_sites(tmp_path: Path):
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    for rel in ("site/stakeholders/x.yml", ".git/x.yml", "stakeholders/a.yml~", "stakeholders/.#a.yml",
+                "out/.mspsite-build", "out/stakeholders/y.yml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("junk: [\n")
+    raw = load_project(tmp_path)
+    assert raw.report.diagnostics == []
+    assert {d.path for d in raw.documents} == {"mspsite.yml", "partnership.yml"}
+
+
+def test_typo_folder_warns_with_did_you_mean(tmp_path: Path):
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "stakholders").mkdir()
+    (tmp_path / "stakholders" / "moe.yml").write_text("name: M\nsector: public\n")
+    [d] = load_project(tmp_path).report.diagnostics
+    assert d.format_text() == ("stakholders/moe.yml:1:1: warning: folder 'stakholders/' is not part of the "
+                               "partnership format; its files are ignored (did you mean 'stakeholders'?)")
+
+
+def test_large_file_is_rejected_without_reading_it_all(tmp_path: Path):
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "stakeholders").mkdir()
+    with open(tmp_path / "stakeholders" / "big.yml", "wb") as fh:
+        fh.write(b"name: x\n")
+        fh.truncate(50 * 1000 * 1000)
+    [d] = load_project(tmp_path).report.diagnostics
+    assert d.format_text() == ("stakeholders/big.yml:1:1: error: file is too large (50.0 MB; the limit is 5 MB) "
+                               "(content files hold text; put large documents in media/)")
