@@ -57,10 +57,16 @@ def new(directory: Path, force: bool) -> None:
 @cli.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the schema files to (default: print the list).")
-def schema(output: Path | None) -> None:
+@click.option("--reference", is_flag=True, help="Print the content reference (Markdown) generated from the schemas.")
+def schema(output: Path | None, reference: bool) -> None:
     """Export the JSON Schemas of the content format, for editors and tools."""
     from .schemas import schema_files
 
+    if reference:
+        from .reference import render_reference
+
+        click.echo(render_reference(), nl=False)
+        return
     files = schema_files()
     if output is None:
         for name in files:

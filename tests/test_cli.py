@@ -117,3 +117,10 @@ def test_no_traceback_for_a_missing_folder(tmp_path: Path):
     result = subprocess.run([sys.executable, "-m", "mspsite", "check", str(tmp_path / "nope")],
                             capture_output=True, text=True)
     assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+
+
+def test_reference_doc_is_generated_from_the_schemas():
+    from mspsite.reference import render_reference
+
+    assert (ROOT / "docs" / "reference.md").read_text(encoding="utf-8") == render_reference(), \
+        "docs/reference.md is stale: run  mspsite schema --reference > docs/reference.md"
