@@ -9,7 +9,7 @@ import os
 from .codelists import codelist
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from .kinds import REFERENCES, get_path, visibility_rank, values_at
+from .kinds import ID_PATTERN, REFERENCES, get_path, visibility_rank, values_at
 from .schemas import text_paths
 from .load import RawDocument, RawProject
 
@@ -23,9 +23,11 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
             continue
         for pattern, target in REFERENCES.get(doc.kind.name, ()):
             for at, value in values_at(doc.data, pattern):
-                if isinstance(value, str) and value not in ids[target]:
+                # a malformed id is reported by the schema already; one mistake, one message
+                if isinstance(value, str) and value not in ids[target] and ID_PATTERN.match(value):
+                    own = {doc.id} if target == doc.kind.name else set()
                     found.append(error(doc.locations.value(at), f"unknown {target} '{value}'",
-                                       did_you_mean(value, ids[target]), code="unknown-reference"))
+                                       did_you_mean(value, ids[target] - own), code="unknown-reference"))
         found.extend(_codes(doc))
         found.extend(_texts(doc, config))
         found.extend(_contacts(doc, config))

@@ -73,8 +73,34 @@ def warning(location: Location, message: str, hint: str | None = None, code: str
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a near miss, or None."""
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    word = str(word)
+    options = sorted(set(map(str, choices)) - {word})
+    extended = [c for c in options if c.startswith(word + "-")]
+    if len(extended) == 1:  # 'giz' for 'giz-kenya'
+        return f"did you mean '{extended[0]}'?"
+    close = difflib.get_close_matches(word, options, n=5, cutoff=0.6)
+    if not close:
+        return None
+    # difflib breaks ties alphabetically from the end; typos are better served by
+    # the fewest edits, counting two swapped letters as one ('ERU' -> 'EUR').
+    def rank(c: str):
+        same_letters = sorted(word.lower()) == sorted(c.lower())
+        return _edits(word.lower(), c.lower()), not same_letters, -difflib.SequenceMatcher(None, word, c).ratio(), c
+
+    best = min(close, key=rank)
+    return f"did you mean '{best}'?"
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
 
 
 @dataclass

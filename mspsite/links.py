@@ -16,10 +16,14 @@ from .markup import link_targets
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
-def resolve_path(raw: RawProject, base: str, target: str) -> tuple[str | None, str | None, str | None]:
-    """(relative path, problem, hint) for a local target written in a file in folder `base`."""
+def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | None, str | None, str | None]:
+    """(relative path, problem, hint) for a local target written in a Markdown file in folder
+    `base`, or in a YAML field (base None: relative to the partnership folder)."""
     if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
-        return None, f"absolute path '{target}' is not allowed", "write the path relative to the file"
+        return None, f"absolute path '{target}' is not allowed", \
+            "write the path relative to the Markdown file, such as ../media/harvest.jpg" if base is not None else \
+            "write the path relative to the partnership folder, such as media/harvest.jpg"
+    base = base or ""
     if "\\" in target:
         return None, f"path '{target}' uses '\\'", "separate folders with '/'"
     rel = posixpath.normpath(posixpath.join(base, target))
@@ -27,7 +31,7 @@ def resolve_path(raw: RawProject, base: str, target: str) -> tuple[str | None, s
         return None, f"'{target}' points outside the partnership folder", \
             "nothing outside the partnership folder is published; copy the file into media/"
     full = raw.root / rel
-    if full.exists() and not is_inside(raw.root, full):
+    if not is_inside(raw.root, full):  # realpath follows links, even dangling ones
         return None, f"'{target}' leads outside the partnership folder (symbolic link)", \
             "copy the file into the folder instead"
     if rel not in raw.files:
@@ -50,7 +54,7 @@ def check_links(raw: RawProject, config: SiteConfig, clearance: str = "public") 
                                        f"folder, not an address ('{value}')", "download the file into media/",
                                        code="path"))
                     continue
-                _, problem, hint = resolve_path(raw, "", value)
+                _, problem, hint = resolve_path(raw, None, value)
                 if problem:
                     found.append(error(doc.locations.value(at), problem, hint, code="path"))
         if doc.body:
@@ -63,7 +67,7 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
     base = posixpath.dirname(doc.path)
     cursor = 0
     for tag, url in link_targets(doc.body):
-        pos = doc.body.find(url, cursor)
+        pos = _find_target(doc.body, url, cursor)
         if pos >= 0:
             cursor = pos + len(url)
         loc = _body_location(doc, pos)
@@ -83,6 +87,15 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
             found.append(warning(loc, f"link to {rel}, which is {visibility[rel]}: a {clearance} build shows "
                                  "its text without the link", code="hidden-link"))
     return found
+
+
+def _find_target(body: str, url: str, start: int) -> int:
+    """Where a link target is written: '(url' or ': url' (reference) or '"url' (HTML) before bare text."""
+    for before in ("(", "(<", ": ", "=\"", "='", "<"):
+        pos = body.find(before + url, start)
+        if pos >= 0:
+            return pos + len(before)
+    return body.find(url, start)
 
 
 def _body_location(doc: RawDocument, pos: int) -> Location:

@@ -139,8 +139,10 @@ def _classify(parts: list[str], report: Report, rel: str) -> Kind | None:
         return None
     ext = os.path.splitext(parts[1])[1]
     if ext not in kind.extensions:
+        stem = os.path.splitext(parts[1])[0]
         report.add(warning(Location(rel), f"'{parts[0]}/' holds {' or '.join(kind.extensions)} files; this one is "
-                           "ignored", code="unknown-file"))
+                           "ignored", f"rename it to {stem}{kind.extensions[0]}" if ext in (".md", ".yml", ".yaml")
+                           else None, code="unknown-file"))
         return None
     return kind
 
@@ -176,7 +178,8 @@ def _read(root: Path, rel: str, kind: Kind, report: Report) -> RawDocument | Non
             return None
     if not isinstance(parsed, dict):
         report.add(error(locations.value(()), "expected fields ('name: value' lines) at the top level, "
-                         f"found {_type_name(parsed)}", code="schema-type"))
+                         f"found {_type_name(parsed)}", "a file holds one item: write its fields as 'name: value' "
+                         "lines, not as a list", code="schema-type"))
         return None
     return RawDocument(rel, kind, stem if kind.folder else kind.name, parsed, locations, lang, body, body_line)
 

@@ -68,8 +68,8 @@ def _convert(exc: ValidationError, doc: RawDocument) -> list[Diagnostic]:
         return _convert(inner[0], doc) if inner else [error(locs.value(at), exc.message)]
     if _is_key_error(exc):
         key = exc.instance
-        return [error(locs.key((*at, key)), f"'{key}' is not allowed as a key of '{name}': "
-                      f"{_expected(exc.schema)}", did_you_mean(key, exc.schema.get("enum", [])), code="schema-key")]
+        return [error(locs.key((*at, key)), f"'{key}' is not {_expected(exc.schema)}",
+                      did_you_mean(key, resolve(exc.schema).get("enum", [])), code="schema-key")]
     if kind == "additionalProperties":
         allowed = list(exc.schema.get("properties", {}))
         return [error(locs.key((*at, key)), f"unknown field '{key}'", did_you_mean(key, allowed) or
@@ -95,11 +95,14 @@ def _convert(exc: ValidationError, doc: RawDocument) -> list[Diagnostic]:
         return [error(loc, f"'{name}' must be one of {', '.join(map(str, choices))}; found '{value}'",
                       did_you_mean(value, map(str, choices)), code="schema-enum")]
     if kind == "format" and exc.validator_value == "date":
-        return [error(loc, f"'{name}': {_date_problem(value)}", "write dates as YYYY-MM-DD, such as 2025-03-31",
-                      code="invalid-date")]
+        well_formed = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        return [error(loc, f"'{name}': {_date_problem(value)}",
+                      None if well_formed else "write dates as YYYY-MM-DD, such as 2025-03-31", code="invalid-date")]
     if kind == "pattern":
         return [error(loc, f"'{name}': '{value}' is not valid; expected {_expected(exc.schema)}", code="schema-pattern")]
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        if is_non_finite(value):
+            return []  # reported once, as not a finite number
         words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
                  "exclusiveMaximum": "less than"}[kind]
         return [error(loc, f"'{name}' must be {words} {exc.validator_value}; found {value}", code="schema-range")]

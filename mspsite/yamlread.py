@@ -20,7 +20,7 @@ from ruamel.yaml.events import (
 
 from .diagnostics import Diagnostic, Location, error
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 32
 
 Path_ = tuple  # a path into the data: keys and list indices
@@ -65,7 +65,7 @@ def read_text(data: bytes, path: str, size: int | None = None) -> str:
     size = len(data) if size is None else size
     if size > MAX_FILE_BYTES:
         raise ReadError(error(Location(path), f"file is too large ({size / 1e6:.1f} MB; the limit is "
-                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB)",
+                              f"{MAX_FILE_BYTES // 1_000_000} MB)",
                               "content files hold text; put large documents in media/", code="file-too-large"))
     if not data.strip():
         raise ReadError(error(Location(path), "file is empty", "add the item's fields or delete the file",
@@ -166,6 +166,13 @@ _HINTS = {
 def _yaml_error(exc: MarkedYAMLError, path: str, line_offset: int) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")) and exc.context_mark:
+        closer = problem[len("expected ',' or '")]
+        what = "list" if closer == "]" else "mapping"
+        mark = exc.context_mark
+        return error(Location(path, mark.line + 1 + line_offset, mark.column + 1),
+                     f"invalid YAML: the {what} started here with '{'[' if closer == ']' else '{'}' is not closed",
+                     f"add '{closer}' after the last item", code="yaml")
     if problem.startswith("found duplicate key"):
         key = problem.split('"')[1] if '"' in problem else ""
         message = f"duplicate field '{key}'"
@@ -217,7 +224,8 @@ def is_non_finite(value) -> bool:
 def _byte_location(data: bytes, offset: int, path: str) -> Location:
     before = data[:offset]
     line = before.count(b"\n") + 1
-    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    # columns count characters, as everywhere else: decode what precedes on the line
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
     return Location(path, line, column)
 
 

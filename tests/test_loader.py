@@ -98,3 +98,25 @@ def test_large_file_is_rejected_without_reading_it_all(tmp_path: Path):
     [d] = load_project(tmp_path).report.diagnostics
     assert d.format_text() == ("stakeholders/big.yml:1:1: error: file is too large (50.0 MB; the limit is 5 MB) "
                                "(content files hold text; put large documents in media/)")
+
+
+def test_windows_reserved_names_are_refused(tmp_path: Path):
+    # made at run time: a file named con.yml in this repository would stop Git for Windows checking it out
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "stakeholders").mkdir()
+    (tmp_path / "stakeholders" / "con.yml").write_text("name: C\nsector: public\n")
+    [d] = load_project(tmp_path).report.diagnostics
+    assert d.format_text() == ("stakeholders/con.yml:1:1: error: id 'con' is a reserved file name on Windows "
+                               "(choose another name so that every editor can check out the repository)")
+
+
+def test_link_location_points_at_the_link_target(tmp_path: Path):
+    from mspsite import validate
+
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.md").write_text("---\ntitle: A\n---\nSee ../x.md: [../x.md](../x.md)\n")
+    [d] = validate(load_project(tmp_path)).diagnostics
+    assert d.format_text() == "pages/a.md:4:24: error: link: file not found: '../x.md'"

@@ -1,0 +1,68 @@
+"""Interface strings through gettext and numbers, dates and money through Babel,
+so that a portal in another language needs translations, not code."""
+
+from __future__ import annotations
+
+import datetime
+import gettext
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+DOMAIN = "messages"
+
+
+@cache
+def translations(locale_dir: Path | None, lang: str) -> gettext.NullTranslations:
+    """The theme's translations for lang; English strings when there are none."""
+    if locale_dir is None:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=str(locale_dir), languages=[lang, lang.split("-")[0]],
+                               fallback=True)
+
+
+@cache
+def locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+class Formats:
+    """Formatting for one language."""
+
+    def __init__(self, lang: str, currency: str | None):
+        self.locale = locale(lang)
+        self.currency = currency
+
+    def date(self, value: datetime.date | None, form: str = "long") -> str:
+        return _babel_date(value, format=form, locale=self.locale) if value else ""
+
+    def number(self, value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, value: Decimal | float | None, currency: str | None = None) -> str:
+        if value is None:
+            return ""
+        pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
+        if Decimal(value) == Decimal(value).to_integral():
+            pattern = re.sub(r"\.0+", "", pattern)  # whole amounts read better without ".00"
+        return format_currency(value, currency or self.currency or "XXX", format=pattern, locale=self.locale,
+                               currency_digits=False)
+
+    def percent(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return ""
+        return format_percent(value, locale=self.locale, format="#,##0" + ("." + "0" * digits if digits else "") + "%")

@@ -1,0 +1,54 @@
+"""Where every page and item lives in the portal. One place, so that a later
+`/<lang>/` prefix or a different layout changes URLs everywhere at once.
+
+A URL here is a path relative to the portal root ('partners/moe/'); links in
+pages are made relative to the page that holds them and end in index.html, so
+a portal works under any sub-path and straight from the file system."""
+
+from __future__ import annotations
+
+import posixpath
+
+from . import model as m
+
+SECTION_OF = {
+    m.Stakeholder: "partners", m.Body: "governance", m.Decision: "governance/decisions",
+    m.Meeting: "governance/meetings", m.Goal: "goals", m.BudgetPeriod: "finances", m.ReportItem: "reports",
+    m.Lesson: "lessons", m.Story: "stories", m.Event: "events", m.Initiative: "network", m.Page: "pages",
+    m.Assessment: "factors/assessments",
+}
+# Content files that are not items but have a page.
+FILE_PAGES = {"partnership.yml": "about/", "glossary.yml": "glossary/"}
+
+
+def url_of(item) -> str:
+    """The page URL of an item."""
+    if isinstance(item, m.Indicator):
+        return f"{url_of(item.goal)}#indicator-{item.id}"
+    if isinstance(item, str):  # a success-factor key
+        return f"factors/{item}/"
+    return f"{SECTION_OF[type(item)]}/{item.id}/"
+
+
+def file_of(url: str) -> str:
+    """The output file that serves a URL."""
+    path, _, _ = url.partition("#")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page to another (or to a file), relative, ending in index.html."""
+    path, hash_, fragment = to_url.partition("#")
+    target = file_of(path) if path or not hash_ else ""
+    if not target:
+        return f"#{fragment}"
+    here = posixpath.dirname(file_of(from_url)) or "."
+    link = posixpath.relpath(target, here)
+    return link + (f"#{fragment}" if hash_ else "")
+
+
+def absolute(site_url: str | None, url: str) -> str | None:
+    """The public address of a page, for canonical links, feeds and the sitemap."""
+    if not site_url:
+        return None
+    return site_url.rstrip("/") + "/" + url

@@ -1,0 +1,188 @@
+"""Last stage: write the rendered site into a temporary folder next to the output,
+then swap it in, so a failed or killed build never leaves half a site."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import secrets
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import MspsiteError
+from .load import BUILD_MARKER, is_inside
+
+MARKER_TEXT = b"This folder was made by mspsite; mspsite may delete or replace it on the next build.\n"
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    files: dict[str, bytes]   # relative posix path in the output ("partners/moe/index.html") -> content
+    copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    files: int
+    bytes: int
+
+
+def check_output(src: Path, out: Path) -> None:
+    """Refuse output folders whose replacement could destroy something we did not make."""
+    if out.is_symlink():
+        raise MspsiteError(f"the output folder {out} is a symbolic link; mspsite replaces the output folder "
+                           "as a whole, so give the real folder with --output")
+    src_r, out_r = src.resolve(), out.resolve()
+    if out_r == src_r:
+        raise MspsiteError(f"the output folder {out} is the partnership folder itself; choose another "
+                           "--output, such as the default 'site' inside it")
+    if src_r.is_relative_to(out_r):
+        raise MspsiteError(f"the output folder {out} contains the partnership folder {src}; replacing it "
+                           "would delete your content: choose another --output")
+    if out_r.is_relative_to((src / "media").resolve()):
+        raise MspsiteError(f"the output folder {out} is inside the media folder, whose files are copied into "
+                           "the site; choose an --output outside media/")
+    if out.exists() and not out.is_dir():
+        raise MspsiteError(f"the output path {out} is a file, not a folder; remove it or choose another --output")
+    if out.is_dir() and not (out / BUILD_MARKER).is_file() and any(out.iterdir()):
+        raise MspsiteError(f"the output folder {out} is not empty and was not made by mspsite (it has no "
+                           f"{BUILD_MARKER} file); mspsite only replaces folders it made: empty it, delete it "
+                           "or choose another --output")
+
+
+def write_site(site: RenderedSite, out: Path, src: Path) -> WriteStats:
+    """Write the site beside `out` and swap it in; `out` stays as it was if anything fails."""
+    out = Path(os.path.abspath(out))  # a name for the siblings, even for "." or "a/.."
+    try:
+        _recover(out)
+        check_output(src, out)
+        _check_site(site, src)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out)
+        tmp = out.with_name(f".{out.name}.tmp-{secrets.token_hex(4)}")
+        tmp.mkdir()  # not tempfile.mkdtemp: its 0700 mode would end up on the published folder
+        try:
+            size = _fill(tmp, site)
+            _swap(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    except OSError as exc:  # disk full, permissions...: a message, not a traceback
+        raise MspsiteError(f"could not write the site to {out}: {exc}") from exc
+    return WriteStats(files=len(site.files) + len(site.copies), bytes=size)
+
+
+def _fill(tmp: Path, site: RenderedSite) -> int:
+    """Write every file into tmp, in a fixed order; returns the bytes written."""
+    (tmp / BUILD_MARKER).write_bytes(MARKER_TEXT)  # first, so a killed build's folder is known as ours
+    size = 0
+    for rel in sorted(site.files):
+        _writer(tmp / rel, site.files[rel])
+        size += len(site.files[rel])
+    for rel in sorted(site.copies):
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site.copies[rel], tmp / rel, follow_symlinks=False)
+        size += (tmp / rel).stat().st_size
+    return size
+
+
+def _writer(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _check_site(site: RenderedSite, src: Path) -> None:
+    """Every output path stays inside the output, and every copy is a real file of the partnership folder,
+    so a symbolic link in media/ cannot publish a private file from elsewhere on the disk."""
+    for rel in [*site.files, *site.copies]:
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or any(p in ("..", ".") for p in parts) or rel == BUILD_MARKER:
+            raise MspsiteError(f"internal error: output path {rel!r} is not a plain relative path")
+    if both := sorted(site.files.keys() & site.copies.keys()):
+        raise MspsiteError(f"internal error: output path {both[0]!r} is both written and copied")
+    for rel, source in sorted(site.copies.items()):
+        if source.is_symlink() or not is_inside(src, source):
+            raise MspsiteError(f"{source}: refusing to publish a symbolic link or a file outside the "
+                               f"partnership folder {src}; copy the file itself into media/")
+        if not source.is_file():
+            raise MspsiteError(f"{source}: the file to copy to {rel} is missing or not a regular file")
+
+
+def _siblings(out: Path, kind: str) -> list[Path]:
+    """Our own temporary (`tmp`) or replaced (`old`) folders next to out, by their exact name pattern."""
+    pattern = re.compile(re.escape(f".{out.name}.{kind}-") + "[0-9a-f]{8}")
+    if not out.parent.is_dir():
+        return []
+    return sorted(p for p in out.parent.iterdir()
+                  if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def _recover(out: Path) -> None:
+    """Put back the site a killed fallback swap had moved aside (out renamed, new site not yet in place)."""
+    olds = _siblings(out, "old")
+    if not os.path.lexists(out) and len(olds) == 1:
+        os.rename(olds[0], out)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove what killed builds left: temporary folders, and replaced sites once a site is in place."""
+    for folder in _siblings(out, "tmp") + (_siblings(out, "old") if out.exists() else []):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    if not os.path.lexists(out):
+        os.rename(tmp, out)
+    elif _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # the previous site, now at the temporary name
+    else:
+        # Not atomic: between the two renames there is no site; _recover() repairs a kill there.
+        old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
+        os.rename(out, old)
+        try:
+            _pause_between_renames()
+            os.rename(tmp, out)
+        except BaseException:
+            if not os.path.lexists(out):
+                os.rename(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _pause_between_renames() -> None:
+    """Test seam: tests replace it to kill a build in the middle of the fallback swap."""
+
+
+def _load_renameat2():
+    """libc's renameat2, or None where there is none (not Linux, or a libc without it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step, so readers see the old site or the new one, never neither.
+    False if the kernel or file system cannot, and the caller falls back to two renames."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
