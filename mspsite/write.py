@@ -93,6 +93,7 @@ def _fill(tmp: Path, site: RenderedSite) -> int:
 
 
 def _writer(path: Path, content: bytes) -> None:
+    """One file; separate so tests can make a write fail after N files."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
 

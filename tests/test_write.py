@@ -1,0 +1,422 @@
+"""The write stage: atomic replacement of the output folder, refusals, and recovery from killed builds."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mspsite import write
+from mspsite.errors import MspsiteError
+from mspsite.load import BUILD_MARKER
+from mspsite.write import RenderedSite, WriteStats, check_output, write_site
+
+
+def tree(root: Path) -> dict[str, object]:
+    """Everything under root, without following links: files -> bytes, folders -> '<dir>', links -> target."""
+    found: dict[str, object] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[rel] = f"-> {os.readlink(path)}"
+            elif path.is_dir():
+                found[rel] = "<dir>"
+            else:
+                found[rel] = path.read_bytes()
+    return found
+
+
+def siblings(out: Path) -> list[str]:
+    """Our temporary or replaced folders next to out."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    src = tmp_path / "partnership"
+    (src / "media").mkdir(parents=True)
+    (src / "media" / "logo.png").write_bytes(b"\x89PNG fake logo")
+    (src / "media" / "report.pdf").write_bytes(b"%PDF-1.7 fake report")
+    (src / "mspsite.yml").write_text("title: Test\n")
+    return src
+
+
+def sample_site(src: Path, version: str = "one") -> RenderedSite:
+    return RenderedSite(
+        files={
+            "index.html": f"<h1>home {version}</h1>".encode(),
+            "partners/moe/index.html": f"<h1>ministry {version}</h1>".encode(),
+            f"only-in-{version}/index.html": b"<p>version-specific page</p>",
+        },
+        copies={"media/logo.png": src / "media" / "logo.png", "media/report.pdf": src / "media" / "report.pdf"},
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+def test_writes_files_copies_and_marker(src: Path):
+    out = src / "site"  # the default: inside the partnership folder is allowed
+    stats = write_site(sample_site(src), out, src)
+    assert tree(out) == {
+        BUILD_MARKER: write.MARKER_TEXT,
+        "index.html": b"<h1>home one</h1>",
+        "partners": "<dir>",
+        "partners/moe": "<dir>",
+        "partners/moe/index.html": b"<h1>ministry one</h1>",
+        "only-in-one": "<dir>",
+        "only-in-one/index.html": b"<p>version-specific page</p>",
+        "media": "<dir>",
+        "media/logo.png": b"\x89PNG fake logo",
+        "media/report.pdf": b"%PDF-1.7 fake report",
+    }
+    assert write.MARKER_TEXT.startswith(b"This folder was made by mspsite")
+    assert stats == WriteStats(files=5, bytes=sum(len(v) for k, v in tree(out).items()
+                                                  if isinstance(v, bytes) and k != BUILD_MARKER))
+    assert siblings(out) == []
+
+
+def test_output_folder_honours_umask(src: Path):
+    """The temporary folder becomes the published one, so it must not keep a private 0700 mode."""
+    out = src / "site"
+    write_site(sample_site(src), out, src)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask
+
+
+def test_rewrite_replaces_old_content_completely(src: Path):
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    (out / "stray.txt").write_text("left by hand in a folder mspsite owns")
+    write_site(sample_site(src, "two"), out, src)
+    assert not (out / "only-in-one").exists()
+    assert not (out / "stray.txt").exists()
+    assert (out / "only-in-two" / "index.html").exists()
+    assert (out / "index.html").read_bytes() == b"<h1>home two</h1>"
+    assert siblings(out) == []
+
+
+def test_identical_input_gives_identical_tree(src: Path, tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_site(sample_site(src), first, src)
+    time.sleep(0.01)
+    write_site(sample_site(src), second, src)
+    assert tree(first) == tree(second)
+    write_site(sample_site(src), first, src)
+    assert tree(first) == tree(second)
+
+
+def test_empty_existing_folder_and_missing_parents_are_fine(src: Path, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_site(sample_site(src), empty, src)
+    assert (empty / BUILD_MARKER).is_file()
+    deep = tmp_path / "build" / "output" / "site"
+    write_site(sample_site(src), deep, src)
+    assert (deep / "index.html").is_file()
+
+
+def test_relative_and_dotted_output_paths(src: Path, monkeypatch):
+    monkeypatch.chdir(src)
+    write_site(sample_site(src), Path("site/../site"), Path("."))
+    assert (src / "site" / "index.html").is_file()
+    assert siblings(src / "site") == []
+
+
+def test_exchange_is_used_on_linux(src: Path, monkeypatch):
+    if write._renameat2 is None:
+        pytest.skip("no renameat2 here")
+    results = []
+    real = write._exchange
+    monkeypatch.setattr(write, "_exchange", lambda a, b: results.append(real(a, b)) or results[-1])
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    write_site(sample_site(src, "two"), out, src)
+    assert results == [True]  # the first write had nothing to exchange with
+    assert (out / "index.html").read_bytes() == b"<h1>home two</h1>"
+
+
+def fake_renameat2(code: int):
+    def renameat2(*args):
+        ctypes.set_errno(code)
+        return -1
+    return renameat2
+
+
+@pytest.mark.parametrize("renameat2", [None, fake_renameat2(errno.ENOSYS), fake_renameat2(errno.EINVAL)],
+                         ids=["no-symbol", "ENOSYS", "EINVAL"])
+def test_fallback_swap_without_renameat2(src: Path, monkeypatch, renameat2):
+    monkeypatch.setattr(write, "_renameat2", renameat2)
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    write_site(sample_site(src, "two"), out, src)
+    assert (out / "index.html").read_bytes() == b"<h1>home two</h1>"
+    assert not (out / "only-in-one").exists()
+    assert siblings(out) == []
+
+
+def test_exchange_error_leaves_out_untouched(src: Path, monkeypatch):
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    before = tree(out)
+    monkeypatch.setattr(write, "_renameat2", fake_renameat2(errno.EACCES))
+    with pytest.raises(MspsiteError, match="could not write the site to .*Permission denied"):
+        write_site(sample_site(src, "two"), out, src)
+    assert tree(out) == before
+    assert siblings(out) == []
+
+
+# --- refusals --------------------------------------------------------------------------------------------
+
+def make_symlink(tmp_path: Path, src: Path) -> Path:
+    real = tmp_path / "real-site"
+    real.mkdir()
+    (real / BUILD_MARKER).write_bytes(write.MARKER_TEXT)
+    (tmp_path / "link").symlink_to(real)
+    return tmp_path / "link"
+
+
+def make_foreign(tmp_path: Path, src: Path) -> Path:
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "thesis.docx").write_bytes(b"years of work")
+    return tmp_path / "documents"
+
+
+def make_file(tmp_path: Path, src: Path) -> Path:
+    (tmp_path / "site.txt").write_text("a file")
+    return tmp_path / "site.txt"
+
+
+REFUSALS = {
+    "same-as-src": (lambda tmp_path, src: src, "is the partnership folder itself"),
+    "same-as-src-dotted": (lambda tmp_path, src: src / "media" / "..", "is the partnership folder itself"),
+    "contains-src": (lambda tmp_path, src: tmp_path, "contains the partnership folder"),
+    "media-itself": (lambda tmp_path, src: src / "media", "inside the media folder"),
+    "inside-media": (lambda tmp_path, src: src / "media" / "site", "inside the media folder"),
+    "symlink": (make_symlink, "is a symbolic link"),
+    "foreign-folder": (make_foreign, "was not made by mspsite"),
+    "file": (make_file, "is a file, not a folder"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
+def test_refusals(tmp_path: Path, src: Path, case: str):
+    make_out, message = REFUSALS[case]
+    out = make_out(tmp_path, src)
+    before = tree(tmp_path)
+    with pytest.raises(MspsiteError, match=message):
+        check_output(src, out)
+    with pytest.raises(MspsiteError, match=message) as raised:
+        write_site(sample_site(src), out, src)
+    assert "--output" in raised.value.message  # says what to do
+    assert tree(tmp_path) == before
+
+
+def test_marker_makes_a_non_empty_folder_ours(tmp_path: Path, src: Path):
+    out = make_foreign(tmp_path, src)
+    (out / BUILD_MARKER).write_bytes(write.MARKER_TEXT)
+    check_output(src, out)
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_symlink_copy_source_is_refused(tmp_path: Path, src: Path, where: str):
+    secret = tmp_path / "secret.pdf" if where == "outside" else src / "private.pdf"
+    secret.write_bytes(b"private")
+    (src / "media" / "annex.pdf").symlink_to(secret)
+    site = RenderedSite(files={"index.html": b"x"}, copies={"media/annex.pdf": src / "media" / "annex.pdf"})
+    before = tree(tmp_path)
+    with pytest.raises(MspsiteError, match=r"annex\.pdf: refusing to publish a symbolic link"):
+        write_site(site, src / "site", src)
+    assert tree(tmp_path) == before
+
+
+def test_copy_source_outside_src_is_refused(tmp_path: Path, src: Path):
+    (tmp_path / "elsewhere.png").write_bytes(b"png")
+    site = RenderedSite(files={}, copies={"media/x.png": tmp_path / "elsewhere.png"})
+    with pytest.raises(MspsiteError, match="outside the partnership folder"):
+        write_site(site, src / "site", src)
+    assert not (src / "site").exists()
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/passwd", "a/../../b", "", ".", BUILD_MARKER])
+def test_unsafe_output_paths_are_refused(src: Path, rel: str):
+    with pytest.raises(MspsiteError, match="not a plain relative path"):
+        write_site(RenderedSite(files={rel: b"x"}, copies={}), src / "site", src)
+    assert not (src / "site").exists()
+    assert siblings(src / "site") == []
+
+
+# --- failures during a write -----------------------------------------------------------------------------
+
+@pytest.fixture
+def previous(src: Path) -> tuple[Path, dict]:
+    """An existing site, and its content to compare with after a failed write."""
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    return out, tree(out)
+
+
+def test_missing_copy_source_leaves_out_untouched(src: Path, previous):
+    out, before = previous
+    site = sample_site(src, "two")
+    site.copies["media/gone.pdf"] = src / "media" / "gone.pdf"
+    with pytest.raises(MspsiteError, match=r"gone\.pdf: the file to copy .* is missing"):
+        write_site(site, out, src)
+    assert tree(out) == before
+    assert siblings(out) == []
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("boom"), KeyboardInterrupt(), OSError(errno.ENOSPC, "No space")],
+                         ids=["error", "ctrl-c", "disk-full"])
+def test_failure_mid_write_leaves_out_untouched(src: Path, previous, monkeypatch, failure):
+    out, before = previous
+    real_writer, written = write._writer, []
+
+    def failing_writer(path, content):
+        if len(written) == 2:
+            raise failure
+        real_writer(path, content)
+        written.append(path)
+    monkeypatch.setattr(write, "_writer", failing_writer)
+    expected = MspsiteError if isinstance(failure, OSError) else type(failure)
+    with pytest.raises(expected):
+        write_site(sample_site(src, "two"), out, src)
+    assert len(written) == 2
+    assert tree(out) == before
+    assert siblings(out) == []
+
+
+def test_interrupt_between_fallback_renames_restores_out(src: Path, previous, monkeypatch):
+    out, before = previous
+    monkeypatch.setattr(write, "_renameat2", None)
+
+    def interrupt():
+        assert not out.exists()  # really between the two renames
+        raise KeyboardInterrupt
+    monkeypatch.setattr(write, "_pause_between_renames", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(sample_site(src, "two"), out, src)
+    assert tree(out) == before
+    assert siblings(out) == []
+
+
+# --- leftovers of killed builds --------------------------------------------------------------------------
+
+def test_stale_temporary_folders_are_removed_and_lookalikes_kept(src: Path, previous):
+    out, _ = previous
+    stale = src / ".site.tmp-0123abcd"
+    (stale / "deep").mkdir(parents=True)
+    (stale / "deep" / "page.html").write_text("half a site")
+    stale_old = src / ".site.old-89abcdef"
+    stale_old.mkdir()
+    lookalikes = [".site.tmp-notours", ".site.tmp-0123abcd9", ".other.tmp-0123abcd", "site.tmp-0123abcd"]
+    for name in lookalikes:
+        (src / name).mkdir()
+        (src / name / "keep.txt").write_text("not mspsite's")
+    write_site(sample_site(src, "two"), out, src)
+    assert not stale.exists() and not stale_old.exists()
+    assert all((src / name / "keep.txt").exists() for name in lookalikes)
+
+
+def test_recovery_renames_the_single_old_site_back(src: Path, previous):
+    out, before = previous
+    old = src / ".site.old-0badcafe"
+    out.rename(old)
+    broken = RenderedSite(files={}, copies={"missing.pdf": src / "missing.pdf"})
+    with pytest.raises(MspsiteError, match="missing"):
+        write_site(broken, out, src)  # fails after recovery, so the restored site is what we see
+    assert tree(out) == before
+    assert not old.exists()
+
+
+def test_no_recovery_when_ambiguous(src: Path, previous):
+    out, before = previous
+    out.rename(src / ".site.old-00000001")
+    (src / ".site.old-00000002").mkdir()
+    write_site(sample_site(src, "two"), out, src)
+    assert (out / "only-in-two").exists()
+    assert (src / ".site.old-00000001").exists() and (src / ".site.old-00000002").exists()
+
+
+KILLED_BUILD = r"""
+import sys, time
+from pathlib import Path
+import mspsite.write as w
+
+out, src, mode, signal_file = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
+real_writer = w._writer
+
+def slow_writer(path, content):  # a slow disk, so the kill surely lands while writing
+    real_writer(path, content)
+    time.sleep(0.0005)
+
+def pause():
+    signal_file.touch()
+    time.sleep(600)
+
+if mode == "swap":
+    w._renameat2 = None
+    w._pause_between_renames = pause
+else:
+    w._writer = slow_writer
+files = {f"pages/{i // 100:02d}/page-{i:04d}.html": (f"{i:05d}" * 4000).encode() for i in range(3000)}
+w.write_site(w.RenderedSite(files=files, copies={}), out, src)
+"""
+
+
+def wait_for(condition, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, f"the build ended (code {process.returncode}) before it could be killed"
+        assert time.monotonic() < deadline, "timed out waiting for the build"
+        time.sleep(0.002)
+
+
+def tmp_folders(out: Path) -> list[Path]:
+    return [out.parent / name for name in siblings(out) if name.startswith(f".{out.name}.tmp-")]
+
+
+@pytest.mark.parametrize("moment", ["early", "midway", "late", "swap"])
+def test_killed_build_leaves_out_untouched(src: Path, previous, tmp_path: Path, moment: str):
+    out, before = previous
+    signal_file = tmp_path / "between-renames"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(out), str(src), moment, str(signal_file)])
+    try:
+        if moment == "swap":
+            wait_for(signal_file.exists, process)
+        else:
+            enough = {"early": 5, "midway": 1500, "late": 2900}[moment]
+            wait_for(lambda: any(count_files(t) >= enough for t in tmp_folders(out)), process)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    assert len(tmp_folders(out)) == 1  # the killed build's half-written site
+    if moment == "swap":
+        assert not out.exists()  # killed with no site in place: the next write must put the old one back
+        broken = RenderedSite(files={}, copies={"missing.pdf": src / "missing.pdf"})
+        with pytest.raises(MspsiteError):
+            write_site(broken, out, src)
+    assert tree(out) == before
+
+    write_site(sample_site(src, "two"), out, src)
+    assert (out / "only-in-two").exists() and not (out / "pages").exists()
+    assert siblings(out) == []
