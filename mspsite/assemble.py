@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import model as m
 from .config import SiteConfig, read_config
+from .kinds import REFERENCES, get_path, values_at
 from .load import RawDocument, RawProject
 from .localise import localise, merge_translation
 from .visibility import filter_nested, visible
@@ -19,6 +22,7 @@ class _Prepared:
     data: dict          # filtered and localised
     withheld: int
     text: str           # Markdown body in the build's language
+    record: dict        # filtered, not localised: the content format as published in open data
 
 
 def build_model(raw: RawProject, clearance: str = "public", language: str | None = None) -> m.Partnership:
@@ -32,24 +36,45 @@ def build_model(raw: RawProject, clearance: str = "public", language: str | None
 def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str):
     translations = {(d.kind.name, d.id, d.lang): d for d in raw.documents if d.lang}
     prepared: dict[str, dict[str, _Prepared]] = {}
-    hidden = 0
-    for doc in raw.documents:
-        if doc.lang is not None or doc.kind.name == "mspsite":
-            continue
+    items = [d for d in raw.documents if d.lang is None and d.kind.name != "mspsite"]
+    shown = [d for d in items if not d.kind.folder or visible(d.data.get("visibility"), clearance,
+                                                                config.default_visibility)]
+    visible_ids: dict[str, set[str]] = defaultdict(set)
+    for doc in shown:
+        visible_ids[doc.kind.name].add(doc.id)
+    for doc in shown:
         level = doc.data.get("visibility", config.default_visibility)
-        if doc.kind.folder and not visible(level, clearance, config.default_visibility):
-            hidden += 1
-            continue
-        data, text = doc.data, doc.body or ""
+        data, withheld = filter_nested(_without_hidden_references(doc, visible_ids), clearance)
+        record = dict(data)
+        text = doc.body or ""
         translation = translations.get((doc.kind.name, doc.id, lang))
         if translation and lang != config.default_language:
             data = merge_translation(doc.kind.name, data, translation.data, lang, config.default_language)
             text = translation.body if translation.body and translation.body.strip() else text
-        data, withheld = filter_nested(data, clearance)
         data = localise(doc.kind.name, data, lang, config.default_language)
         data.setdefault("visibility", level)
-        prepared.setdefault(doc.kind.name, {})[doc.id] = _Prepared(doc, data, withheld, text)
-    return prepared, hidden
+        prepared.setdefault(doc.kind.name, {})[doc.id] = _Prepared(doc, data, withheld, text, record)
+    return prepared, len(items) - len(shown)
+
+
+def _without_hidden_references(doc: RawDocument, visible_ids: dict[str, set[str]]) -> dict:
+    """The document's data without references to items the readership may not see: a
+    hidden decision's id must not appear even as a reference. A list entry that exists
+    only to name a hidden item (a member, an interest) goes with it."""
+    data = copy.deepcopy(doc.data)
+    doomed = []
+    for pattern, target in REFERENCES.get(doc.kind.name, ()):
+        for at, value in values_at(data, pattern):
+            if isinstance(value, str) and value not in visible_ids[target]:
+                doomed.append(at[:-1] if pattern in _ENTRY_REFERENCES else at)
+    # delete deepest and highest-indexed first, so the remaining paths stay valid
+    for at in sorted(set(doomed), key=lambda a: [(isinstance(x, str), x) for x in a], reverse=True):
+        del get_path(data, at[:-1])[at[-1]]
+    return data
+
+
+# References that are the whole point of their entry: without the item, the entry goes.
+_ENTRY_REFERENCES = {"members.*.stakeholder", "responsibilities.*.stakeholder", "interests.*.stakeholder"}
 
 
 def _date(value) -> datetime.date | None:
@@ -80,7 +105,7 @@ class _Assembler:
     def base(self, p: _Prepared) -> dict:
         d = p.data
         return dict(id=p.doc.id, path=p.doc.path, visibility=d["visibility"], factors=tuple(d.get("factors", ())),
-                    updated=_date(d.get("updated")), withheld=p.withheld)
+                    updated=_date(d.get("updated")), withheld=p.withheld, record=p.record)
 
     def each(self, kind: str, make) -> tuple:
         made = {}
@@ -249,7 +274,8 @@ class _Assembler:
             withheld=d.withheld if d else 0, stakeholders=stakeholders, bodies=bodies, goals=goals,
             decisions=tuple(sorted(decisions, key=lambda x: (x.date, x.id), reverse=True)),
             meetings=tuple(sorted(meetings, key=lambda x: (x.date, x.id), reverse=True)),
-            initiatives=initiatives, glossary=glossary, hidden_items=self.hidden, **kinds)
+            initiatives=initiatives, glossary=glossary, hidden_items=self.hidden, record=d.record if d else {},
+            **kinds)
 
     def _secretariat(self, data) -> m.Secretariat | None:
         s = data.get("secretariat")

@@ -43,6 +43,57 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: DIRECTORY/site).")
+@click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
+              help="Readership the portal is for; everything above it is left out.")
+@click.option("--site-url", help="Public address of the portal (overrides site_url in mspsite.yml).")
+@click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+def build(directory: Path, output: Path | None, clearance: str, site_url: str | None, strict: bool) -> None:
+    """Check a partnership folder and build its portal."""
+    from .build import build as run_build
+    from .errors import ContentError
+
+    try:
+        with _progress() as progress:
+            result = run_build(directory, output, clearance=clearance, site_url=site_url, strict=strict,
+                               progress=progress)
+    except ContentError as exc:
+        click.echo(exc.report.format("text", os.path.normpath(str(directory))), err=True)
+        raise click.ClickException(f"not built: {exc.report.summary()}; the previous site is unchanged") from None
+    except KeyboardInterrupt:
+        click.echo("mspsite: interrupted; the previous site is unchanged", err=True)
+        sys.exit(130)
+    out = output or directory / "site"
+    if result.report.warnings:
+        click.echo(result.report.format("text", os.path.normpath(str(directory))), err=True)
+    click.echo(f"Built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) into {out} "
+               f"in {result.seconds:.1f} s; {len(result.report.warnings)} warning"
+               f"{'s' * (len(result.report.warnings) != 1)}.")
+
+
+class _progress:
+    """A progress bar on a terminal, a few plain lines otherwise (CI logs)."""
+
+    def __enter__(self):
+        self.bar = None
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+        elif total >= 200 and (done % max(1, total // 4) == 0 or done == total):
+            click.echo(f"rendered {done}/{total} pages", err=True)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 def new(directory: Path, force: bool) -> None:

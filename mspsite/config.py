@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 from dataclasses import dataclass, field
 
 from .load import RawProject
@@ -53,3 +55,9 @@ def read_config(raw: RawProject) -> SiteConfig:
     if known.get("default_visibility") not in (None, "public", "funders", "partners", "internal"):
         known.pop("default_visibility")
     return SiteConfig(**{k: v for k, v in known.items() if v is not None})
+
+
+def build_date() -> datetime.date:
+    """The date a build is for: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch else datetime.date.today()

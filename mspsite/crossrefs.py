@@ -7,7 +7,7 @@ import datetime
 import os
 
 from .codelists import codelist
-from .config import SiteConfig
+from .config import SiteConfig, build_date
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import ID_PATTERN, REFERENCES, get_path, visibility_rank, values_at
 from .schemas import text_paths
@@ -38,11 +38,6 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
     found.extend(_superseded_status(raw))
     found.extend(_budget_overlaps(raw))
     return found
-
-
-def _today() -> datetime.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch else datetime.date.today()
 
 
 def _date(value) -> datetime.date | None:
@@ -121,7 +116,7 @@ def _translation(doc: RawDocument, raw: RawProject, config: SiteConfig) -> list[
 
 def _goal(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     found = []
-    today = _today()
+    today = build_date()
     seen_outcomes, seen_indicators = set(), set()
     for at, outcome in values_at(doc.data, "outcomes.*"):
         if isinstance(outcome, dict) and isinstance(outcome.get("id"), str):

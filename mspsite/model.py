@@ -25,6 +25,8 @@ class Item:
     factors: tuple[str, ...]
     updated: datetime.date | None
     withheld: int                  # nested entries above the clearance, left out
+    # the item's data in the content format, filtered like everything else: for open data
+    record: dict = field(default_factory=dict, repr=False, compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -437,3 +439,4 @@ class Partnership:
     glossary: tuple[Term, ...] = ()
     pages: tuple[Page, ...] = ()
     hidden_items: int = 0          # items above the clearance, left out
+    record: dict = field(default_factory=dict, repr=False, compare=False)

@@ -134,7 +134,7 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
             assessment=a)
 
     for pg in p.pages:
-        add(url_of(pg), "page.html", pg.title, f"page:{pg.id}", parents=[home], source=pg.path, item=pg, page=pg)
+        add(url_of(pg), "page.html", pg.title, f"page:{pg.id}", parents=[home], source=pg.path, item=pg, free_page=pg)
 
     add("data/", "data.html", _("Open data"), "data", parents=[home], audience="funders")
     add("search/", "search.html", _("Search"), "search", parents=[home], searchable=False)

@@ -1,3 +1,10 @@
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
 import pytest
 
 
@@ -9,3 +16,78 @@ def pytest_addoption(parser):
 @pytest.fixture
 def regenerate(request) -> bool:
     return request.config.getoption("--regenerate")
+
+
+# -- a built sample portal, shared by the site, browser and HTML-checker tests ---------------
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "sample-partnership"
+# Builds are reproducible: "today" is fixed, so golden output and "upcoming events" do not drift.
+SOURCE_DATE_EPOCH = "1795824000"   # 2026-11-28
+SUB_PATH = "/ccpk/"                # project GitHub Pages sites live under /<repo>/
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The sample partnership built once per test session (public clearance, no git dates)."""
+    from mspsite.build import build
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        out = tmp_path_factory.mktemp("sample") / "site"
+        build(SAMPLE, out, history=False)
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    return out
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder under a sub-path only, like GitHub Pages serves a project site;
+    anything outside the sub-path is a 404, so a root-relative link fails the tests."""
+
+    def translate_path(self, path):
+        if not path.startswith(SUB_PATH):
+            return str(Path(self.directory) / "__outside_sub_path__")
+        return super().translate_path("/" + path[len(SUB_PATH):])
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404 and (Path(self.directory) / "404.html").is_file():
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_sample(built_sample):
+    """Base URL of the built sample served on 127.0.0.1 under /ccpk/."""
+    handler = functools.partial(_SubPathHandler, directory=str(built_sample))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not possible here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                           "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()

@@ -1,0 +1,71 @@
+"""`mspsite build`: the whole pipeline, read top to bottom."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .assemble import build_model
+from .config import read_config
+from .crawl import crawler_files
+from .feeds import feeds
+from .history import edit_base, file_dates
+from .i18n import translations
+from .load import load_project
+from .opendata import open_data
+from .plan import plan_site
+from .render import render_site
+from .search import search_index
+from .theme import load_theme
+from .validate import validate
+from .write import RenderedSite, check_output, write_site
+
+Progress = Callable[[int, int], None]   # (pages done, pages in all)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    warnings: int
+    report: object
+
+
+def render_project(src: Path, clearance: str = "public", site_url: str | None = None, strict: bool = False,
+                   history: bool = True, search: bool = True, progress: Progress | None = None,
+                   output: str = "site") -> tuple[RenderedSite, object, int]:
+    """Everything up to writing: (the rendered site, the check report, pages)."""
+    raw = load_project(src, output=output)
+    report = validate(raw, clearance)
+    report.raise_if_errors(strict=strict)
+    config = read_config(raw)
+    theme = load_theme(config.theme, src)
+    partnership = build_model(raw, clearance)
+    gettext = translations(theme.locale, partnership.language).gettext
+    site = plan_site(partnership, gettext, site_url=site_url or config.site_url,
+                     file_dates=file_dates(src) if history else {},
+                     edit_base=edit_base(config.repository, config.branch) if clearance == "public" else None)
+    extra = {**open_data(partnership), **feeds(partnership, site.site_url, gettext), **crawler_files(site)}
+    rendered = render_site(site, theme, src, extra, progress)
+    if search:
+        rendered = RenderedSite({**rendered.files, **search_index(rendered.files, partnership.language)},
+                                rendered.copies)
+    return rendered, report, len(site.pages)
+
+
+def build(src: Path, out: Path | None = None, *, clearance: str = "public", site_url: str | None = None,
+          strict: bool = False, history: bool = True, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    src = Path(src)
+    out = Path(out) if out else src / "site"
+    check_output(src, out)
+    inside = out.resolve().relative_to(src.resolve()).as_posix() if out.resolve().is_relative_to(src.resolve()) \
+        else "site"
+    rendered, report, pages = render_project(src, clearance, site_url, strict, history, progress=progress,
+                                             output=inside)
+    stats = write_site(rendered, out, src)
+    return BuildResult(pages, stats.files, stats.bytes, time.perf_counter() - started, len(report.warnings), report)

@@ -1,0 +1,55 @@
+"""Atom feeds for stories, decisions and lessons: deterministic (no build time;
+a feed is as new as its newest entry)."""
+
+from __future__ import annotations
+
+import datetime
+from xml.etree import ElementTree as ET
+
+from . import model as m
+from .urls import absolute, url_of
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def feeds(p: m.Partnership, site_url: str | None, gettext) -> dict[str, bytes]:
+    _ = gettext
+    return {
+        "feeds/stories.xml": _feed(p, site_url, "stories", _("Stories"), p.stories, lambda s: s.summary),
+        "feeds/decisions.xml": _feed(p, site_url, "decisions", _("Decisions"), p.decisions, lambda d: d.summary),
+        "feeds/lessons.xml": _feed(p, site_url, "lessons", _("Lessons learned"), p.lessons, lambda x: x.summary),
+    }
+
+
+def _stamp(day: datetime.date | None) -> str:
+    return f"{(day or datetime.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+
+
+def _id(site_url: str | None, url: str) -> str:
+    # a stable id even without a site address: a tag URI built from the page's place
+    return absolute(site_url, url) or f"tag:mspsite,2025:{url}"
+
+
+def _feed(p: m.Partnership, site_url, name, title, items, summary) -> bytes:
+    ET.register_namespace("", ATOM)
+    entries = sorted(items, key=lambda x: (x.updated or x.date, x.id), reverse=True)[:50]
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": p.language})
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{p.name}: {title}"
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(site_url, f"feeds/{name}.xml")
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(max((x.updated or x.date for x in entries), default=None))
+    if site_url:
+        ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=absolute(site_url, f"feeds/{name}.xml"))
+        ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=absolute(site_url, ""))
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = p.name
+    for x in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = x.title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(site_url, url_of(x))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(x.updated or x.date)
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(x.date)
+        href = absolute(site_url, url_of(x)) or f"../{url_of(x)}index.html"
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
+        if summary(x):
+            ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary(x)
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"

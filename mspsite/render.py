@@ -1,0 +1,187 @@
+"""Stage 5: planned pages -> HTML with a theme, plus the files around them
+(assets, feeds, sitemap, open data, search index)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from . import charts, figures
+from .codelists import codelist
+from .config import build_date
+from .labels import translated_labels
+from .opendata import DATA_TABLES
+from .factors import FACTORS
+from .i18n import Formats, translations
+from .load import is_inside
+from .markup import URL_SCHEMES, to_html
+from .plan import PlannedPage, Site
+from .theme import Theme
+from .urls import FILE_PAGES, file_of, relative, url_of
+from .write import RenderedSite
+
+ASSETS = "assets/"
+
+
+class _Links:
+    """Resolves links in Markdown: item source files become item pages, media files
+    are copied, anything else local (or hidden at this clearance) becomes plain text."""
+
+    def __init__(self, site: Site, src: Path):
+        self.src = src
+        self.copies: dict[str, Path] = {}
+        self.pages: dict[str, str] = {}
+        for page in site.pages:
+            if page.source and page.source not in self.pages:
+                self.pages[page.source] = page.url
+        self.pages.update(FILE_PAGES)
+        for page in site.pages:  # translations link to the same page as their original
+            if page.source and page.source.endswith(".md"):
+                self.pages.setdefault(page.source, page.url)
+
+    def resolver(self, page_url: str, source: str | None):
+        base = posixpath.dirname(source or "")
+
+        def resolve(url: str, image: bool) -> str | None:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                return url if parts.scheme.lower() in URL_SCHEMES else None
+            if not parts.path:
+                return url
+            rel = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+            target = self.target(rel)
+            if target is None:
+                return None
+            return relative(page_url, target) + (f"#{parts.fragment}" if parts.fragment else "")
+
+        return resolve
+
+    def target(self, rel: str) -> str | None:
+        """The portal URL for a file in the partnership folder, or None."""
+        page = self.pages.get(rel) or self.pages.get(re.sub(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$", ".md", rel))
+        if page is not None:
+            return page
+        return self.media(rel)
+
+    def media(self, rel: str | None) -> str | None:
+        if not rel or rel.startswith("../") or not rel.startswith("media/"):
+            return None
+        path = self.src / rel
+        if not path.is_file() or path.is_symlink() or not is_inside(self.src, path):
+            return None
+        self.copies[rel] = path
+        return rel
+
+
+def _link_terms(html: str, terms: list[tuple[re.Pattern, str]], linked: set[str], href: str) -> str:
+    """Link the first use of each glossary term on a page to its entry."""
+    if not terms:
+        return html
+    out, skip = [], 0
+    for piece in re.split(r"(<[^>]+>)", html):
+        if piece.startswith("<"):
+            tag = re.match(r"</?([a-zA-Z0-9]+)", piece)
+            if tag and tag.group(1).lower() in ("a", "code", "pre", "h1", "h2", "h3", "h4", "abbr", "dfn"):
+                skip += -1 if piece.startswith("</") else 1
+            out.append(piece)
+            continue
+        if skip <= 0:
+            for pattern, slug in terms:
+                if slug in linked:
+                    continue
+                m = pattern.search(piece)
+                if m:
+                    linked.add(slug)
+                    piece = (piece[:m.start()] + f'<a class="term" href="{href}#term-{slug}">{m.group(0)}</a>'
+                             + piece[m.end():])
+                    break  # one term per text run keeps offsets simple; later runs take the rest
+        out.append(piece)
+    return "".join(out)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+
+
+class Renderer:
+    def __init__(self, site: Site, theme: Theme, src: Path, overrides_globals: dict | None = None):
+        p = site.partnership
+        self.site, self.theme, self.src = site, theme, src
+        self.links = _Links(site, src)
+        self.formats = Formats(p.language, p.config.currency)
+        self.gettext = translations(theme.locale, p.language)
+        self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.templates]),
+                               autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               extensions=["jinja2.ext.i18n"])
+        self.env.install_gettext_translations(self.gettext, newstyle=True)
+        self.terms = sorted(((re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE), slug(t.term))
+                             for t in p.glossary for name in (t.term, *t.aliases)),
+                            key=lambda x: -len(x[0].pattern))
+        self.env.globals.update(
+            p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=charts,
+            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, url=self._url,
+            asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
+            today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
+            **translated_labels(self.gettext.gettext), **(overrides_globals or {}))
+        self.env.filters.update(
+            zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
+            factor_title=self.env.globals["factor_title"],
+            source_row=lambda row: (row[0].name if row[0] else self.gettext.gettext("Other"), (float(row[1]),)),
+            category_row=lambda row: (self.env.globals["category_names"][row[0]], (float(row[1]), float(row[2]))))
+        self.env.tests["contains_key"] = lambda mapping, key: key in mapping
+
+    # -- template helpers: each reads the page being rendered from the context ----------------
+    def link(self, page_url: str, to: str) -> str:
+        if page_url == "404.html" and self.site.site_url:
+            # served in place of any missing page, at any depth: only root-relative links work
+            return urlsplit(self.site.site_url).path.rstrip("/") + "/" + file_of(to).removesuffix("index.html")
+        return relative(page_url, to)
+
+    @pass_context
+    def _url(self, ctx, target) -> str:
+        return self.link(ctx["page"].url, target if isinstance(target, str) else url_of(target))
+
+    @pass_context
+    def _asset(self, ctx, name: str) -> str:
+        return self.link(ctx["page"].url, ASSETS + name)
+
+    @pass_context
+    def _media(self, ctx, path: str | None) -> str | None:
+        rel = self.links.media(path)
+        return self.link(ctx["page"].url, rel) if rel else None
+
+    @pass_context
+    def _md(self, ctx, text: str | None, source: str | None = None) -> Markup:
+        if not text:
+            return Markup("")
+        page: PlannedPage = ctx["page"]
+        html = to_html(text, self.links.resolver(page.url, source or page.source))
+        html = _link_terms(html, self.terms, ctx["linked_terms"], relative(page.url, "glossary/"))
+        return Markup(html)
+
+    def page(self, page: PlannedPage) -> str:
+        template = self.env.get_template(page.template)
+        return template.render(page=page, linked_terms=set(), **page.context)
+
+    def render(self, extra: dict[str, bytes], progress=None) -> RenderedSite:
+        files: dict[str, bytes] = {}
+        for done, page in enumerate(self.site.pages, start=1):
+            files[file_of(page.url)] = self.page(page).encode("utf-8")
+            if progress:
+                progress(done, len(self.site.pages))
+        for path in sorted(self.theme.static.rglob("*")):
+            if path.is_file():
+                files[ASSETS + path.relative_to(self.theme.static).as_posix()] = path.read_bytes()
+        files.update(extra)
+        return RenderedSite(files, dict(self.links.copies))
+
+
+def render_site(site: Site, theme: Theme, src: Path, extra: dict[str, bytes] | None = None,
+                progress=None) -> RenderedSite:
+    return Renderer(site, theme, src).render(extra or {}, progress)
+
