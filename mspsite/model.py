@@ -440,3 +440,13 @@ class Partnership:
     pages: tuple[Page, ...] = ()
     hidden_items: int = 0          # items above the clearance, left out
     record: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def label(item) -> str:
+    """How an item is named in lists: its title or name; a budget period by its dates."""
+    text = getattr(item, "title", None) or getattr(item, "name", None)
+    if text:
+        return text
+    start, end = item.start, item.end
+    return str(start.year) if (start.year, start.month, start.day, end.month, end.day) == (end.year, 1, 1, 12, 31) \
+        else f"{start.isoformat()} – {end.isoformat()}"

@@ -48,7 +48,7 @@ def everything(p: m.Partnership) -> dict:
 def _record(item: m.Item) -> dict:
     record = dict(item.record)
     if getattr(item, "text", None):
-        record["body"] = item.text  # the Markdown body of .md items
+        record["text"] = item.text  # the Markdown body of .md items ('body' names a decision's body)
     return record
 
 

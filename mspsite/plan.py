@@ -12,6 +12,7 @@ from typing import Callable
 
 from . import model as m
 from .factors import FACTORS
+from .model import label
 from .urls import url_of
 
 
@@ -96,7 +97,7 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
     fin = (_("Finances"), "finances/")
     add("finances/", "finances.html", _("Finances"), "finances", parents=[home], audience="funders")
     for b in p.budgets:
-        add(url_of(b), "budget.html", b.title or _period_title(b), "finances", parents=[home, fin], source=b.path,
+        add(url_of(b), "budget.html", label(b), "finances", parents=[home, fin], source=b.path,
             item=b, audience="funders", period=b)
 
     lessons = (_("Lessons learned"), "lessons/")
@@ -152,10 +153,6 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
         return f"{edit_base}{path}" if edit_base and path else None
 
     return Site(p, tuple(pages), tuple(nav), site_url, source_url)
-
-
-def _period_title(b: m.BudgetPeriod) -> str:
-    return f"{b.start.isoformat()} – {b.end.isoformat()}" if b.start.year != b.end.year else str(b.start.year)
 
 
 def factor_evidence(p: m.Partnership) -> dict[str, list]:

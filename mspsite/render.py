@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from . import charts, figures
+from .model import label
 from .codelists import codelist
 from .config import build_date
 from .labels import translated_labels
@@ -124,7 +125,7 @@ class Renderer:
                             key=lambda x: -len(x[0].pattern))
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=charts,
-            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, url=self._url,
+            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, url=self._url, label=label,
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
             **translated_labels(self.gettext.gettext), **(overrides_globals or {}))

@@ -18,7 +18,8 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL(script.getAttribute("data-pagefind"), location.href).href).then(function (pf) {
-        pf.options({ baseUrl: new URL(root, location.href).pathname });
+        // data-root links to the portal's index.html; Pagefind wants its folder
+        pf.options({ baseUrl: new URL("./", new URL(root, location.href)).pathname });
         return pf;
       });
     }
