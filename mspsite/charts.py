@@ -26,6 +26,7 @@ WIDTH = 320  # user units: about 1:1 on a phone, so 12-unit text stays readable 
 FONT = 12
 CHAR_W = FONT * 0.6  # rough average glyph width; the real font is the page's, unknown here
 LABEL_CHARS = 16  # bar labels longer than this are cut; the full text is in a <title>
+Gettext = Callable[[str], str]
 NO_MEASUREMENTS = "No measurements yet"
 NO_DATA = "No data yet"
 
@@ -55,6 +56,10 @@ _STYLE = (
 )
 
 
+def _untranslated(text: str) -> str:
+    return text
+
+
 def default_fmt(value: float) -> str:
     """1234.5 -> '1,234.5', 1000.0 -> '1,000': thousands separators, no trailing zeros."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -63,13 +68,14 @@ def default_fmt(value: float) -> str:
 
 def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: Point | None = None,
                target: Point | None = None, unit: str = "", fmt: Fmt | None = None,
-               description: str | None = None) -> Markup:
+               description: str | None = None, gettext: Gettext | None = None) -> Markup:
     """Measurements over time as a line, with the baseline marked and the target dashed."""
+    _ = gettext or _untranslated
     fmt = fmt or default_fmt
     slug = _slug(chart_id)
     points = sorted(((d, _finite(v)) for d, v in points), key=lambda p: p[0])
     if not points:
-        return _empty(slug, title, NO_MEASUREMENTS)
+        return _empty(slug, title, _(NO_MEASUREMENTS))
     base = None if baseline is None else (baseline[0], _finite(baseline[1]))
     goal = None if target is None else (target[0], _finite(target[1]))
     everything = points + [m for m in (base, goal) if m is not None]
@@ -113,17 +119,17 @@ def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: 
                    f'y2="{_n(ty)}" stroke-dasharray="6 4"/>')
         out.append(f'<circle class="chart-target" cx="{_n(x(td))}" cy="{_n(ty)}" r="4"/>')
         label_y = ty - 6 if ty - 6 - FONT >= 0 else ty + 16  # below the line if no room above
-        out.append(_text(px1, label_y, f"Target: {fmt(tv)}{u}", "end"))
+        out.append(_text(px1, label_y, _("Target: %(value)s") % {"value": f"{fmt(tv)}{u}"}, "end"))
     if base is not None:
         bd, bv = base
         bx, by = x(bd), y(bv)
         out.append(f'<rect class="chart-baseline" x="{_n(bx - 4)}" y="{_n(by - 4)}" width="8" height="8"/>')
-        near_right = bx > px1 - _text_w("Baseline") - 8
+        near_right = bx > px1 - _text_w(_("Baseline")) - 8
         # The line heads towards the target, so the label goes on the other side of the marker.
         heads_down = goal is not None and goal[1] < bv
         below = (not heads_down and by + 17 <= py1 - 2) or by - 7 - FONT < 0
         out.append(_text(bx - 7 if near_right else bx + 7, by + 17 if below else by - 7,
-                         "Baseline", "end" if near_right else "start"))
+                         _("Baseline"), "end" if near_right else "start"))
 
     coords = " ".join(f"{_n(x(d))},{_n(y(v))}" for d, v in points)
     out.append(f'<polyline class="chart-line" points="{coords}"/>')
@@ -132,20 +138,23 @@ def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: 
                    f'<title>{_esc(f"{d.isoformat()}: {fmt(v)}{u}")}</title></circle>')
 
     if description is None:
-        (d0, _), (d1, v1) = points[0], points[-1]
-        span = f"on {d1.isoformat()}" if len(points) == 1 else f"from {d0.isoformat()} to {d1.isoformat()}"
-        description = f"{len(points)} measurement{'s' * (len(points) > 1)} {span}; latest {fmt(v1)}{u}."
+        (d0, _v0), (d1, v1) = points[0], points[-1]
+        description = _("Measurements: %(count)s, from %(start)s to %(end)s; latest %(latest)s.") % {
+            "count": len(points), "start": d0.isoformat(), "end": d1.isoformat(), "latest": f"{fmt(v1)}{u}"}
         if base is not None:
-            description += f" Baseline {fmt(base[1])}{u} ({base[0].isoformat()})."
+            description += " " + _("Baseline %(value)s (%(date)s).") % {"value": f"{fmt(base[1])}{u}",
+                                                                        "date": base[0].isoformat()}
         if goal is not None:
-            description += f" Target {fmt(goal[1])}{u} by {goal[0].isoformat()}."
+            description += " " + _("Target %(value)s by %(date)s.") % {"value": f"{fmt(goal[1])}{u}",
+                                                                       "date": goal[0].isoformat()}
     return _svg(slug, height, title, description, "".join(out))
 
 
 def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[float | None]]], *,
               series: Sequence[str] = ("Planned", "Actual"), fmt: Fmt | None = None,
-              description: str | None = None) -> Markup:
+              description: str | None = None, gettext: Gettext | None = None) -> Markup:
     """Horizontal bars, one group per row and one bar per series; None means no value."""
+    _ = gettext or _untranslated
     fmt = fmt or default_fmt
     slug = _slug(chart_id)
     series = tuple(str(s) for s in series)
@@ -156,14 +165,14 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
         if len(values) != len(series):
             raise ValueError(f"row {label!r} has {len(values)} values for {len(series)} series")
     if not rows:
-        return _empty(slug, title, NO_DATA)
+        return _empty(slug, title, _(NO_DATA))
 
     nums = [v for _, values in rows for v in values if v is not None]
     lo, hi = min([0.0, *nums]), max([0.0, *nums])
     label_w = min(LABEL_CHARS, max(len(label) for label, _ in rows)) * CHAR_W
     # Every value label sits right of its bar (or of zero, for a negative bar: the minus sign
     # says which way it points), so only one column is reserved; the bars keep at least 40 %.
-    value_w = min(max([_text_w("n/a"), *(_text_w(fmt(v)) for v in nums)]) + 6, (WIDTH - label_w - 8) * 0.6)
+    value_w = min(max([_text_w(_("n/a")), *(_text_w(fmt(v)) for v in nums)]) + 6, (WIDTH - label_w - 8) * 0.6)
     px0, px1 = label_w + 8, WIDTH - value_w
     scale = (px1 - px0) / ((hi - lo) or 1.0)
     zero = px0 - lo * scale
@@ -181,7 +190,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
             lx += 18 + _text_w(name) + 14
     for i, (label, values) in enumerate(rows):
         gy = top + i * (group_h + group_gap)
-        shown = ["n/a" if v is None else fmt(v) for v in values]
+        shown = [_("n/a") if v is None else fmt(v) for v in values]
         named = shown if len(series) == 1 else [f"{s} {t}" for s, t in zip(series, shown)]
         out.append(f"<g><title>{_esc(label + ': ' + '; '.join(named))}</title>")
         short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "\u2026"
@@ -189,7 +198,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
         for j, v in enumerate(values):
             by = gy + j * (bar_h + 2)
             if v is None:
-                out.append(_text(zero + 4, by + 11, "n/a"))
+                out.append(_text(zero + 4, by + 11, _("n/a")))
                 continue
             end = zero + v * scale
             out.append(f'<rect{_bar_look(slug, j)} x="{_n(min(zero, end))}" y="{_n(by)}" '
@@ -205,11 +214,11 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
                 f"</pattern></defs>")
     if description is None:
         n = len(rows)
-        description = f"Bar chart of {' and '.join(series)} for {n} item{'s' * (n > 1)}."
+        description = _("Bar chart of %(series)s; rows: %(count)s.") % {"series": ", ".join(series), "count": n}
     return _svg(slug, height, title, description, defs + "".join(out))
 
 
-def progress_bar(chart_id: str, label: str, fraction: float) -> Markup:
+def progress_bar(chart_id: str, label: str, fraction: float, gettext: Gettext | None = None) -> Markup:
     """How far an indicator has come from baseline (0) to target (1).
 
     The bar is clamped to its track, but the text keeps the real figure, since
@@ -222,7 +231,8 @@ def progress_bar(chart_id: str, label: str, fraction: float) -> Markup:
     body = (f'<rect class="chart-track" x="1" y="5" width="{_n(track - 2)}" height="14"/>'
             f'<rect class="chart-bar" x="1" y="5" width="{_n(filled)}" height="14"/>'
             + _text(track + 6, 16, percent))
-    return _svg(slug, 24, label, f"{percent} of the way from baseline to target", body)
+    _ = gettext or _untranslated
+    return _svg(slug, 24, label, _("%(percent)s of the way from baseline to target") % {"percent": percent}, body)
 
 
 def _svg(slug: str, height: float, title: str, desc: str, body: str) -> Markup:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -124,7 +126,7 @@ class Renderer:
                              for t in p.glossary for name in (t.term, *t.aliases)),
                             key=lambda x: -len(x[0].pattern))
         self.env.globals.update(
-            p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=charts,
+            p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
             progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, url=self._url, label=label,
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
@@ -135,6 +137,12 @@ class Renderer:
             source_row=lambda row: (row[0].name if row[0] else self.gettext.gettext("Other"), (float(row[1]),)),
             category_row=lambda row: (self.env.globals["category_names"][row[0]], (float(row[1]), float(row[2]))))
         self.env.tests["contains_key"] = lambda mapping, key: key in mapping
+
+    def _charts(self):
+        """The chart functions with this portal's translations bound in."""
+        gettext = self.gettext.gettext
+        return SimpleNamespace(**{name: partial(getattr(charts, name), gettext=gettext)
+                                  for name in ("line_chart", "bar_chart", "progress_bar")})
 
     # -- template helpers: each reads the page being rendered from the context ----------------
     def link(self, page_url: str, to: str) -> str:

@@ -124,3 +124,15 @@ def test_reference_doc_is_generated_from_the_schemas():
 
     assert (ROOT / "docs" / "reference.md").read_text(encoding="utf-8") == render_reference(), \
         "docs/reference.md is stale: run  mspsite schema --reference > docs/reference.md"
+
+
+def test_translation_template_is_current(tmp_path):
+    """Every interface string is extracted for translators (themes/portal/locale/messages.pot)."""
+    from babel.messages.pofile import read_po
+
+    subprocess.run(["pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "--sort-output",
+                    "--omit-header", "-o", str(tmp_path / "new.pot"), "."], cwd=ROOT, check=True, capture_output=True)
+    ids = lambda path: {m.id for m in read_po(open(path, "rb")) if m.id}
+    assert ids(tmp_path / "new.pot") == ids(ROOT / "themes" / "portal" / "locale" / "messages.pot"), \
+        "run: pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header " \
+        "-o themes/portal/locale/messages.pot ."

@@ -280,3 +280,20 @@ def test_build_summary(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(src)])
     assert result.exit_code == 0
     assert re.search(r"Built \d+ pages \(\d+ files, [\d.]+ MB\) into .*site in [\d.]+ s; 0 warnings\.", result.output)
+
+
+def test_logo_colours_footer_and_template_overrides(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(STARTER, src)
+    (src / "media" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>')
+    (src / "mspsite.yml").write_text((src / "mspsite.yml").read_text() + "logo: media/logo.svg\n"
+                                     "colors: {primary: '#123456'}\nfooter: Hosted by *the secretariat*.\n")
+    (src / "overrides").mkdir()
+    (src / "overrides" / "stories.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ _("Our own stories page") }}</h1>{% endblock %}')
+    build(src, tmp_path / "out", history=False)
+    home = _page(tmp_path / "out", "")
+    assert '<img src="media/logo.svg" alt="" class="site-logo"' in home and (tmp_path / "out" / "media" / "logo.svg").is_file()
+    assert "--brand: #123456;" in home
+    assert "Hosted by <em>the secretariat</em>." in home
+    assert "<h1>Our own stories page</h1>" in _page(tmp_path / "out", "stories/")
