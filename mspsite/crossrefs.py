@@ -4,7 +4,7 @@ money has a currency, translations have an original in a portal language."""
 from __future__ import annotations
 
 import datetime
-import os
+import re
 
 from .codelists import codelist
 from .config import SiteConfig, build_date
@@ -235,7 +235,31 @@ def _glossary(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-_BY_KIND = {"goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
+def _mspsite(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    """Brand colours carry link and button text on white: they need WCAG AA contrast (4.5:1)."""
+    found = []
+    colors = doc.data.get("colors") if isinstance(doc.data.get("colors"), dict) else {}
+    for key, value in colors.items():
+        if isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            ratio = _contrast(value, "#ffffff")
+            if ratio < 4.5:
+                found.append(warning(doc.locations.value(("colors", key)), f"colour {value} has a contrast of "
+                                     f"{ratio:.1f}:1 against white; text in it needs 4.5:1 to be readable",
+                                     "choose a darker shade", code="contrast"))
+    return found
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+_BY_KIND = {"mspsite": _mspsite, "goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
             "stakeholder": _stakeholder, "glossary": _glossary}
 
 
