@@ -24,7 +24,7 @@ Point = tuple[dt.date, float]
 
 WIDTH = 320  # user units: about 1:1 on a phone, so 12-unit text stays readable there
 FONT = 12
-CHAR_W = FONT * 0.6  # rough average glyph width; the real font is the page's, unknown here
+CHAR_W = FONT * 0.68  # generous average glyph width: the real font is the page's (DejaVu Sans on Debian is wide)
 LABEL_CHARS = 16  # bar labels longer than this are cut; the full text is in a <title>
 Gettext = Callable[[str], str]
 NO_MEASUREMENTS = "No measurements yet"
@@ -84,8 +84,8 @@ def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: 
     ticks = _nice_ticks(min(v for _, v in everything), max(v for _, v in everything))
     tick_labels = [fmt(t) for t in ticks]
     height = 220
-    left = min(max(_text_w(t) for t in tick_labels) + 10, WIDTH / 2)
-    px0, px1, py0, py1 = left, WIDTH - 16, 22, height - 24
+    left = min(max(_text_w(t) for t in tick_labels) + 10, WIDTH * 0.6)
+    px0, px1, py0, py1 = left, WIDTH - 20, 22, height - 24
     first_year = min(d for d, _ in everything).year
     last_year = max(d for d, _ in everything).year + 1  # the axis ends where the last year does
     start, days = dt.date(first_year, 1, 1), (dt.date(last_year, 1, 1) - dt.date(first_year, 1, 1)).days
@@ -173,7 +173,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
     # Every value label sits right of its bar (or of zero, for a negative bar: the minus sign
     # says which way it points), so only one column is reserved; the bars keep at least 40 %.
     value_w = min(max([_text_w(_("n/a")), *(_text_w(fmt(v)) for v in nums)]) + 6, (WIDTH - label_w - 8) * 0.6)
-    px0, px1 = label_w + 8, WIDTH - value_w
+    px0, px1 = label_w + 9, WIDTH - value_w
     scale = (px1 - px0) / ((hi - lo) or 1.0)
     zero = px0 - lo * scale
     bar_h, group_gap = 14, 12
@@ -194,7 +194,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
         named = shown if len(series) == 1 else [f"{s} {t}" for s, t in zip(series, shown)]
         out.append(f"<g><title>{_esc(label + ': ' + '; '.join(named))}</title>")
         short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "\u2026"
-        out.append(_text(label_w, gy + group_h / 2 + 4, short, "end"))
+        out.append(_text(label_w + 1, gy + group_h / 2 + 4, short, "end"))
         for j, v in enumerate(values):
             by = gy + j * (bar_h + 2)
             if v is None:

@@ -72,6 +72,20 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
                f"{'s' * (len(result.report.warnings) != 1)}.")
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
+              help="Readership to preview the portal for.")
+@click.option("--debug", is_flag=True, help="Show the Python traceback when a rebuild crashes.")
+def serve(directory: Path, port: int, clearance: str, debug: bool) -> None:
+    """Preview the portal on this computer; it rebuilds and reloads as files change."""
+    from .serve import serve as run_serve
+
+    run_serve(directory, port=port, clearance=clearance, debug=debug)
+
+
 class _progress:
     """A progress bar on a terminal, a few plain lines otherwise (CI logs)."""
 

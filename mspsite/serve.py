@@ -14,10 +14,11 @@ import html
 import json
 import mimetypes
 import os
+import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -79,6 +80,7 @@ class Snapshot:
     problems: tuple[str, ...] = ()   # diagnostics of the latest build when it failed
     summary: str = ""
     problem_version: int = 0    # build in which `problems` last changed (appeared, differed or went away)
+    changed: int = 0            # pages this build changed
 
     def token(self, page: str) -> str:
         """What a browser showing `page` has seen; when it differs, that browser reloads."""
@@ -147,18 +149,18 @@ class LiveSite:
         changed = {rel for rel in signatures.keys() | old.signatures.keys()
                    if signatures.get(rel) != old.signatures.get(rel)}
         versions = {rel: build if rel in changed else old.versions[rel] for rel in signatures}
+        pages = sum(rel.endswith(".html") for rel in changed)
         restyled = any(rel.endswith(PAGE_RESOURCES) and not rel.startswith("pagefind/") for rel in changed)
         self._swap(Snapshot(dict(rendered.files), dict(rendered.copies), versions, signatures,
                             resources=build if restyled else old.resources, build=build,
-                            problem_version=build if old.problems else old.problem_version))
-        pages = sum(rel.endswith(".html") for rel in changed)
+                            problem_version=build if old.problems else old.problem_version, changed=pages))
         return Changes(pages, len(changed) - pages)
 
     def _fail(self, problems: tuple[str, ...], summary: str, crashed: Exception | None = None) -> None:
         old = self.snapshot
         build = old.build + 1
-        self._swap(Snapshot(old.files, old.copies, old.versions, old.signatures, old.resources, build,
-                            problems, summary, build if problems != old.problems else old.problem_version))
+        self._swap(replace(old, build=build, problems=problems, summary=summary, changed=0,
+                           problem_version=build if problems != old.problems else old.problem_version))
         if self.stopping.is_set():   # Ctrl-C also stops the search indexer mid-build: no news
             return
         if crashed is not None:
@@ -238,7 +240,7 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         """A browser that went away is normal; anything else is one line, not a traceback."""
-        exc = traceback.sys.exc_info()[1]
+        exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return
         if self.live.debug:
@@ -311,8 +313,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if snap.build == seen:
                     self.wfile.write(b": keep-alive\n\n")
                 else:
-                    changed = sum(v == snap.build for v in snap.versions.values()) if not snap.problems else 0
-                    data = json.dumps({"build": snap.build, "ok": not snap.problems, "changed": changed})
+                    data = json.dumps({"build": snap.build, "ok": not snap.problems,
+                                       "pages_changed": 0 if snap.problems else snap.changed})
                     self.wfile.write(f"event: build\ndata: {data}\n\n".encode())
                 self.wfile.flush()
         except (ConnectionError, TimeoutError):

@@ -76,8 +76,9 @@ class Watch:
 
 
 def _settle(page):
+    # Static pages: once "load" fired, the style sheet, scripts and visible images are in
+    # (or have failed, and Playwright has already delivered that event).
     page.wait_for_load_state("load")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture
