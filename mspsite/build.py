@@ -15,9 +15,11 @@ from .history import edit_base, file_dates
 from .i18n import translations
 from .load import load_project
 from .opendata import open_data
+from .pdf import html_to_pdf
 from .plan import plan_site
 from .render import render_site
 from .search import search_index
+from .spreadsheets import table_csv, workbook
 from .theme import load_theme
 from .validate import validate
 from .write import RenderedSite, check_output, write_site
@@ -37,7 +39,7 @@ class BuildResult:
 
 def render_project(src: Path, clearance: str = "public", site_url: str | None = None, strict: bool = False,
                    history: bool = True, search: bool = True, progress: Progress | None = None,
-                   output: str = "site") -> tuple[RenderedSite, object, int]:
+                   output: str = "site", pdf: bool = False) -> tuple[RenderedSite, object, int]:
     """Everything up to writing: (the rendered site, the check report, pages)."""
     raw = load_project(src, output=output)
     report = validate(raw, clearance)
@@ -48,17 +50,38 @@ def render_project(src: Path, clearance: str = "public", site_url: str | None = 
     gettext = translations(theme.locale, partnership.language).gettext
     site = plan_site(partnership, gettext, site_url=site_url or config.site_url,
                      file_dates=file_dates(src) if history else {},
-                     edit_base=edit_base(config.repository, config.branch) if clearance == "public" else None)
+                     edit_base=edit_base(config.repository, config.branch) if clearance == "public" else None,
+                     pdf=pdf)
     extra = {**open_data(partnership), **feeds(partnership, site.site_url, gettext), **crawler_files(site)}
     rendered = render_site(site, theme, src, extra, progress)
+    rendered = RenderedSite({**rendered.files, **report_files(site, rendered, pdf)}, rendered.copies)
     if search:
         rendered = RenderedSite({**rendered.files, **search_index(rendered.files, partnership.language)},
                                 rendered.copies)
     return rendered, report, len(site.pages)
 
 
+def report_files(site, rendered: RenderedSite, pdf: bool) -> dict[str, bytes]:
+    """Each report's tables as CSV and XLSX, and (with --pdf) the report as PDF."""
+    files = {}
+    p = site.partnership
+    for page in site.pages:
+        if page.template != "report.html":
+            continue
+        report, tables = page.context["report"], list(page.context["figures"].tables.values())
+        for table in tables:
+            files[f"reports/{report.id}/{table.name}.csv"] = table_csv(table)
+        files[f"reports/{report.id}.xlsx"] = workbook(tables, report.title, p.config.currency or "",
+                                                      report.date or report.end)
+        if pdf:
+            files[f"reports/{report.id}.pdf"] = html_to_pdf(rendered.files, rendered.copies,
+                                                            f"reports/{report.id}/index.html")
+    return files
+
+
 def build(src: Path, out: Path | None = None, *, clearance: str = "public", site_url: str | None = None,
-          strict: bool = False, history: bool = True, progress: Progress | None = None) -> BuildResult:
+          strict: bool = False, history: bool = True, progress: Progress | None = None,
+          pdf: bool = False) -> BuildResult:
     started = time.perf_counter()
     src = Path(src)
     out = Path(out) if out else src / "site"
@@ -66,6 +89,6 @@ def build(src: Path, out: Path | None = None, *, clearance: str = "public", site
     inside = out.resolve().relative_to(src.resolve()).as_posix() if out.resolve().is_relative_to(src.resolve()) \
         else "site"
     rendered, report, pages = render_project(src, clearance, site_url, strict, history, progress=progress,
-                                             output=inside)
+                                             output=inside, pdf=pdf)
     stats = write_site(rendered, out, src)
     return BuildResult(pages, stats.files, stats.bytes, time.perf_counter() - started, len(report.warnings), report)

@@ -49,7 +49,9 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str) -> None:
               help="Readership the portal is for; everything above it is left out.")
 @click.option("--site-url", help="Public address of the portal (overrides site_url in mspsite.yml).")
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
-def build(directory: Path, output: Path | None, clearance: str, site_url: str | None, strict: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also write each report as PDF (needs the extra mspsite[pdf]).")
+def build(directory: Path, output: Path | None, clearance: str, site_url: str | None, strict: bool,
+          pdf: bool) -> None:
     """Check a partnership folder and build its portal."""
     from .build import build as run_build
     from .errors import ContentError
@@ -57,7 +59,7 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
     try:
         with _progress() as progress:
             result = run_build(directory, output, clearance=clearance, site_url=site_url, strict=strict,
-                               progress=progress)
+                               progress=progress, pdf=pdf)
     except ContentError as exc:
         click.echo(exc.report.format("text", os.path.normpath(str(directory))), err=True)
         raise click.ClickException(f"not built: {exc.report.summary()}; the previous site is unchanged") from None

@@ -13,6 +13,7 @@ from typing import Callable
 from . import model as m
 from .factors import FACTORS
 from .model import label
+from .reporting import report_figures
 from .urls import url_of
 
 
@@ -47,7 +48,8 @@ class Site:
 
 
 def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str | None = None,
-              file_dates: dict[str, datetime.date] | None = None, edit_base: str | None = None) -> Site:
+              file_dates: dict[str, datetime.date] | None = None, edit_base: str | None = None,
+              pdf: bool = False) -> Site:
     _ = gettext
     dates = file_dates or {}
     pages: list[PlannedPage] = []
@@ -100,6 +102,12 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
         add(url_of(b), "budget.html", label(b), "finances", parents=[home, fin], source=b.path,
             item=b, audience="funders", period=b)
 
+    reports = (_("Reports"), "reports/")
+    add("reports/", "reports.html", _("Reports"), "reports", parents=[home], audience="funders")
+    for r in p.reports:
+        add(url_of(r), "report.html", r.title, "reports", parents=[home, reports], source=r.path, item=r,
+            audience="funders", report=r, figures=report_figures(p, r, gettext), pdf=pdf)
+
     lessons = (_("Lessons learned"), "lessons/")
     add("lessons/", "lessons.html", _("Lessons learned"), "lessons", parents=[home], audience="partners")
     for x in p.lessons:
@@ -145,6 +153,7 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
     nav = [NavEntry(_("About"), "about/", "about"), NavEntry(_("Partners"), "partners/", "partners"),
            NavEntry(_("Governance"), "governance/", "governance"),
            NavEntry(_("Goals and results"), "goals/", "goals"), NavEntry(_("Finances"), "finances/", "finances"),
+           NavEntry(_("Reports"), "reports/", "reports"),
            NavEntry(_("Stories"), "stories/", "stories"), NavEntry(_("Lessons learned"), "lessons/", "lessons"),
            NavEntry(_("Success factors"), "factors/", "factors"),
            *(NavEntry(pg.title, url_of(pg), f"page:{pg.id}") for pg in p.pages if pg.nav is not None)]

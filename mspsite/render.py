@@ -133,7 +133,7 @@ class Renderer:
             **translated_labels(self.gettext.gettext), **(overrides_globals or {}))
         self.env.filters.update(
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
-            factor_title=self.env.globals["factor_title"],
+            factor_title=self.env.globals["factor_title"], label=label,
             source_row=lambda row: (row[0].name if row[0] else self.gettext.gettext("Other"), (float(row[1]),)),
             category_row=lambda row: (self.env.globals["category_names"][row[0]], (float(row[1]), float(row[2]))))
         self.env.tests["contains_key"] = lambda mapping, key: key in mapping

@@ -14,6 +14,7 @@ import html
 import json
 import mimetypes
 import os
+import signal
 import sys
 import threading
 import time
@@ -121,8 +122,8 @@ class LiveSite:
             except MspsiteError as exc:
                 self._fail((exc.format_message(),), "1 error")
                 return
-            except Exception as exc:  # a bug in mspsite: keep serving the last good build
-                self._fail((f"internal error: {type(exc).__name__}: {exc}",), "internal error", crashed=exc)
+            except Exception as exc:  # a bug in mspsite, or a template error: keep serving the last good build
+                self._fail((f"the build crashed: {type(exc).__name__}: {exc}",), "an unexpected error", crashed=exc)
                 return
             seconds = time.perf_counter() - started
             recovered = bool(self.snapshot.problems)
@@ -163,12 +164,10 @@ class LiveSite:
                            problem_version=build if problems != old.problems else old.problem_version))
         if self.stopping.is_set():   # Ctrl-C also stops the search indexer mid-build: no news
             return
-        if crashed is not None:
-            click.echo(f"mspsite serve: the build crashed: {problems[0]}", err=True)
-            if self.debug:
-                click.echo("".join(traceback.format_exception(crashed)), err=True, nl=False)
-            else:
-                click.echo("mspsite serve: run with --debug for the traceback", err=True)
+        if crashed is not None and self.debug:
+            click.echo("".join(traceback.format_exception(crashed)), err=True, nl=False)
+        elif crashed is not None:
+            click.echo(f"mspsite serve: {problems[0]} (run with --debug for the traceback)", err=True)
         else:
             click.echo("\n".join(problems), err=True)
         kept = "still serving the last good build" if old.files else "no good build yet"
@@ -230,7 +229,7 @@ class LiveSite:
         with self._published:
             self._published.notify_all()   # open event streams end
         if self._watcher is not None:
-            self._watcher.join(timeout=2)
+            self._watcher.join(timeout=1)
 
 
 # -- serving ---------------------------------------------------------------------------------
@@ -297,12 +296,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _events(self, page: str, token: str) -> None:
         """Server-Sent Events: `build` after every build, `reload` when this page changed."""
         live = self.server.live
+        snap = live.snapshot   # before answering: a build that ends after the client has connected is news
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(b"retry: 1000\n\n")   # back soon after a restart of serve
-        snap = live.snapshot
         try:
             while not live.stopping.is_set():
                 if page and token and snap.token(page) != token:
@@ -405,7 +404,7 @@ def _error_page(snap: Snapshot, rel: str, path: str) -> bytes:
 <body class="mspsite-serve-error">
 <main>
 <h1>The portal could not be built</h1>
-<p>{html.escape(snap.summary)}. Fix the files; this page reloads by itself when the build succeeds.</p>
+<p>Not built: {html.escape(snap.summary)}. Fix the files; this page reloads by itself when the build succeeds.</p>
 <ol>
 {items}
 </ol>
@@ -426,9 +425,15 @@ def _listen(port: int) -> _Server:
         raise MspsiteError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(src: Path, port: int = 8000, clearance: str = "public", debug: bool = False) -> None:
     """Serve the portal of src until Ctrl-C."""
     live = LiveSite(src, clearance, debug)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)   # `kill` stops as cleanly as Ctrl-C
     server = _listen(port)   # before building, so a taken port is said at once
     server.live = live
     try:
@@ -439,6 +444,7 @@ def serve(src: Path, port: int = 8000, clearance: str = "public", debug: bool = 
                    f"watching {src} for changes")
         server.serve_forever()
     except KeyboardInterrupt:
+        live.stopping.set()  # a rebuild that Ctrl-C cut short has nothing to report
         click.echo("\nmspsite serve: stopped")
     finally:
         live.stop()
