@@ -23,7 +23,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
               help="Readership to check links for.")
@@ -43,7 +43,7 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default: DIRECTORY/site).")
 @click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
               help="Readership the portal is for; everything above it is left out.")

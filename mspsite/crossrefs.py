@@ -15,7 +15,8 @@ from .load import RawDocument, RawProject
 
 
 def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
-    ids = {kind: {d.id for d in raw.of_kind(kind)} for kind in REFERENCES.keys() | {"stakeholder", "initiative"}}
+    ids = {kind: {d.id for d in raw.of_kind(kind)} | {i for k, i in raw.unreadable if k == kind}
+           for kind in REFERENCES.keys() | {"stakeholder", "initiative"}}
     found: list[Diagnostic] = []
     for doc in raw.documents:
         if doc.lang is not None:
@@ -69,7 +70,7 @@ def _texts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
         node = get_path(doc.data, at)
         if not isinstance(node, dict):
             continue
-        for lang in sorted(set(node) - set(config.languages)):
+        for lang in sorted(k for k in set(node) - set(config.languages) if LANGUAGE_KEY.fullmatch(k)):
             found.append(warning(doc.locations.key((*at, lang)), f"text in '{lang}', which is not one of the "
                                  f"portal's languages ({', '.join(config.languages)})",
                                  f"add {lang} to languages in mspsite.yml", code="translation"))
@@ -78,6 +79,9 @@ def _texts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
                                f"'{config.default_language}'", f"add {config.default_language}: ...",
                                code="translation"))
     return found
+
+
+LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _contacts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:

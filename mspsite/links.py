@@ -28,6 +28,10 @@ def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | 
         return None, f"path '{target}' uses '\\'", "separate folders with '/'"
     rel = posixpath.normpath(posixpath.join(base, target))
     if rel == ".." or rel.startswith("../"):
+        inside = posixpath.normpath(target.lstrip("./"))
+        if not base and inside in raw.files:
+            return None, f"'{target}' points outside the partnership folder", \
+                f"paths in fields start from the partnership folder: write '{inside}'"
         return None, f"'{target}' points outside the partnership folder", \
             "nothing outside the partnership folder is published; copy the file into media/"
     full = raw.root / rel
@@ -37,6 +41,9 @@ def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | 
     if rel not in raw.files:
         if full.is_dir():
             return None, f"'{target}' is a folder, not a file", None
+        if base and posixpath.normpath(target) in raw.files:
+            return None, f"file not found: '{target}'", \
+                f"links in Markdown start from the file's own folder: write '{posixpath.relpath(target, base)}'"
         return None, f"file not found: '{target}'", _nearby(raw.files, rel, base)
     return rel, None, None
 
@@ -83,9 +90,10 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
         if problem:
             what = "image" if tag == "img" else "link"
             found.append(error(loc, f"{what}: {problem}", hint, code="broken-link"))
-        elif rel in visibility and visibility_rank(visibility[rel]) > visibility_rank(clearance):
-            found.append(warning(loc, f"link to {rel}, which is {visibility[rel]}: a {clearance} build shows "
-                                 "its text without the link", code="hidden-link"))
+        elif rel in visibility and visibility_rank(visibility[rel]) > visibility_rank(clearance) \
+                and visibility_rank(visibility.get(doc.path, "public")) <= visibility_rank(clearance):
+            found.append(warning(loc, f"link to {rel}, which has 'visibility: {visibility[rel]}': a {clearance} "
+                                 "build shows the link's text without the link", code="hidden-link"))
     return found
 
 

@@ -40,6 +40,7 @@ class RawProject:
     root: Path
     documents: list[RawDocument] = field(default_factory=list)
     files: set[str] = field(default_factory=set)   # every readable file, relative, for link checks
+    unreadable: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of files that failed to read
     report: Report = field(default_factory=Report)
 
     def single(self, kind: str) -> RawDocument | None:
@@ -69,6 +70,8 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
             continue
         doc = _read(root, rel, kind, project.report)
         if doc is None:
+            # its id still exists: references to it are not reported again as unknown
+            project.unreadable.add((kind.name, os.path.splitext(rel.split("/")[-1])[0]))
             continue
         key = (kind.name, doc.lang, doc.id)
         if key in seen_ids:
@@ -129,9 +132,11 @@ def _classify(parts: list[str], report: Report, rel: str) -> Kind | None:
         return None
     kind = FOLDERS.get(parts[0])
     if kind is None:
-        report.add(warning(Location(rel), f"folder '{parts[0]}/' is not part of the partnership format; "
-                           "its files are ignored", did_you_mean(parts[0], [*FOLDERS, *ASSET_FOLDERS]),
-                           code="unknown-folder"))
+        if not any(d.code == "unknown-folder" and d.location.path.startswith(parts[0] + "/")
+                   for d in report.diagnostics):  # once per folder, at its first file
+            report.add(warning(Location(rel), f"folder '{parts[0]}/' is not part of the partnership format; "
+                               "its files are ignored", did_you_mean(parts[0], [*FOLDERS, *ASSET_FOLDERS]),
+                               code="unknown-folder"))
         return None
     if len(parts) > 2:
         report.add(warning(Location(rel), f"files in subfolders of '{parts[0]}/' are ignored",
@@ -189,6 +194,8 @@ def _valid_id(stem: str, rel: str, report: Report) -> bool:
         slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
         hint = f"rename the file to '{slug}' + its extension" if slug and ID_PATTERN.match(slug) else \
             "use lowercase letters a-z, digits and hyphens"
+        if LANGUAGE_SUFFIX.match(stem) and rel.endswith((".yml", ".yaml")):
+            hint = "YAML items hold their translations inside the file: title: {en: ..., sw: ...}"
         report.add(error(Location(rel), f"invalid id '{stem}': an id is lowercase letters, digits and hyphens, "
                          "starting with a letter or digit", hint, code="invalid-id"))
         return False

@@ -270,18 +270,18 @@ class _Handler(BaseHTTPRequestHandler):
         live = self.server.live
         snap = live.snapshot   # this one build answers the whole request
         rel = _output_path(path)
-        if rel is not None and not _exists(snap, rel) and _exists(snap, rel + "/index.html"):
+        if rel and not _exists(snap, rel) and _exists(snap, rel + "/index.html"):
             return self._redirect(quote(path) + "/" + (f"?{url.query}" if url.query else ""))
         status, content = 200, _content(snap, rel, live.src) if rel else None
         if content is None:
             status, rel, content = 404, "404.html", snap.files.get("404.html")
-        if rel.endswith(".html") or content is None:
-            if snap.problems and not (LAST_GOOD in query and snap.files):
-                status, content = 500, _error_page(snap, rel, quote(path))
-            elif content is None:   # no build at all yet: nothing to show but the 404
-                return self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
-            else:
-                content = _inject(content, _reload_tag(snap, rel) + (_banner(quote(path)) if snap.problems else b""))
+        page = rel.endswith(".html") or content is None
+        if page and snap.problems and not (LAST_GOOD in query and snap.files):
+            return self._send(500, _error_page(snap, rel, quote(path)), TYPES[".html"], send_body)
+        if content is None:   # not even a 404 page: there was no good build
+            return self._send(404, b"not found\n", TYPES[".txt"], send_body)
+        if page:   # only here, while serving: a built portal never holds this script
+            content = _inject(content, _reload_tag(snap, rel) + (_banner(quote(path)) if snap.problems else b""))
         self._send(status, content, _type_of(rel), send_body)
 
     def _internal(self, name: str, query: dict, send_body: bool) -> None:
@@ -291,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, SERVE_CSS, TYPES[".css"], send_body)
         if name == "events" and send_body:
             return self._events(query.get("page", [""])[0], query.get("token", [""])[0])
-        self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+        self._send(404, b"not found\n", TYPES[".txt"], send_body)
 
     def _events(self, page: str, token: str) -> None:
         """Server-Sent Events: `build` after every build, `reload` when this page changed."""

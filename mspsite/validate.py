@@ -53,7 +53,8 @@ def translation_diagnostics(doc: RawDocument) -> list[Diagnostic]:
             found.append(error(loc, f"unknown field '{key}'", did_you_mean(key, allowed), code="unknown-field"))
         elif not isinstance(value, str) or not value.strip():
             found.append(error(doc.locations.value((key,)), f"'{key}' in a translation must be text in "
-                               f"'{doc.lang}'", "write the translated text itself, not a mapping",
+                               f"'{doc.lang}'", "write the translated text itself, not a mapping"
+                               if isinstance(value, dict) else "fill in the translation or remove the line",
                                code="translation"))
     return found
 
@@ -109,7 +110,8 @@ def _convert(exc: ValidationError, doc: RawDocument) -> list[Diagnostic]:
     if kind in ("minLength", "minProperties"):
         return [error(loc, f"'{name}' must not be empty", code="schema-empty")]
     if kind == "minItems":
-        return [error(loc, f"'{name}' must list at least {exc.validator_value}", code="schema-empty")]
+        n = exc.validator_value
+        return [error(loc, f"'{name}' must list at least {n} item{'s' * (n != 1)}", code="schema-empty")]
     if kind == "uniqueItems":
         seen, index = [], 0
         for index, item in enumerate(value):

@@ -16,6 +16,7 @@ from ruamel.yaml.events import (
     CollectionStartEvent,
     DocumentStartEvent,
     NodeEvent,
+    ScalarEvent,
 )
 
 from .diagnostics import Diagnostic, Location, error
@@ -127,7 +128,7 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
                 documents += 1
                 if documents > 1:
                     raise ReadError(error(at(event.start_mark), "a file holds one YAML document, found a second",
-                                          "remove the extra '---' line", code="yaml-documents"))
+                                          "remove the '---' or '...' line before this one", code="yaml-documents"))
             if isinstance(event, AliasEvent):
                 raise ReadError(error(at(event.start_mark), f"YAML alias '*{event.anchor}' is not allowed",
                                       "write the value out in full", code="yaml-alias"))
@@ -137,6 +138,9 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
             if isinstance(event, NodeEvent) and event.tag:
                 raise ReadError(error(at(event.start_mark), f"YAML tag '{_written(event.tag)}' is not allowed",
                                       "remove the tag; quote the value if it should be text", code="yaml-tag"))
+            if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
+                raise ReadError(error(at(event.start_mark), "YAML merge key '<<' is not allowed",
+                                      "write the fields out in full", code="yaml-alias"))
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -156,7 +160,11 @@ def _written(tag: str) -> str:
 
 _HINTS = {
     "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
-    "mapping values are not allowed here": "quote a value that contains ': '",
+    "mapping values are not allowed here": "check the indentation, or quote a value that contains ': '",
+    "expected <block end>": "check the indentation of this line against the lines above",
+    "sequence entries are not allowed here": "a list item ('- ') goes on its own line, indented under its field",
+    "found unexpected end of stream": "a quote or bracket opened earlier is not closed",
+    "while scanning a quoted scalar": "a quote is not closed",
     "found unexpected ':'": "quote a value that contains ': '",
     "could not find expected ':'": "each line needs 'field: value'; check the indentation",
     "found duplicate key": "remove or rename one of the two",
@@ -188,12 +196,18 @@ def _plain(node, at: tuple, locations: Locations, offset: int):
     if isinstance(node, dict):
         result = {}
         for key, value in node.items():
+            kl, kc = node.lc.key(key)
+            if not isinstance(key, str) or isinstance(key, bool):
+                raise ReadError(error(Location(locations.path, kl + 1 + offset, kc + 1),
+                                      "a field name must be plain text" + (", not empty" if key is None else ""),
+                                      "write 'name: value'", code="yaml"))
             name = str(key)
             here = (*at, name)
-            kl, kc = node.lc.key(key)
             vl, vc = node.lc.value(key)
             locations.keys[here] = Location(locations.path, kl + 1 + offset, kc + 1)
-            locations.values[here] = Location(locations.path, vl + 1 + offset, vc + 1)
+            # an empty value has no place of its own (ruamel points at the next line): use its key's
+            locations.values[here] = Location(locations.path, vl + 1 + offset, vc + 1) if value is not None \
+                else locations.keys[here]
             result[name] = _plain(value, here, locations, offset)
         return result
     if isinstance(node, list):
