@@ -147,3 +147,70 @@ def schema(output: Path | None, reference: bool) -> None:
 
 def main() -> None:
     cli(prog_name="mspsite")
+
+
+# -- exports and imports: other formats over the same model ----------------------------------------
+@cli.group()
+def export() -> None:
+    """Export the partnership in another format (IATI)."""
+
+
+@export.command("iati")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The IATI XML file to write ('-' for standard output).")
+@click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
+              help="Readership the file is for; everything above it is left out.")
+def export_iati_command(directory: Path, output: Path, clearance: str) -> None:
+    """Write the partnership as one IATI 2.03 activity, checked against the IATI schema."""
+    from .assemble import build_model
+    from .config import read_config
+    from .iati_export import IATI_SNIPPET, export_iati
+
+    raw = load_project(directory)
+    if not read_config(raw).iati:  # say what to add before reporting anything else
+        raise click.ClickException("the IATI export needs an 'iati:' block in mspsite.yml naming the "
+                                   "partnership's IATI activity identifier and the organisation that publishes "
+                                   f"it. Add, with your own values:\n\n{IATI_SNIPPET}\n")
+    report = validate(raw, clearance)
+    if report.failed(False):
+        click.echo(report.format("text", os.path.normpath(str(directory))), err=True)
+        raise click.ClickException(f"not exported: {report.summary()}")
+    data = export_iati(build_model(raw, clearance))
+    if str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(output)   # all or nothing: a reader never sees half a file
+    click.echo(f"Wrote one IATI activity ({clearance}) to {output}.", err=True)
+
+
+@cli.group("import")
+def import_() -> None:
+    """Create a partnership folder from another format (IATI)."""
+
+
+@import_.command("iati")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The new partnership folder (must not exist or be empty).")
+@click.option("--activity", help="The iati-identifier of the activity to import (default: the first).")
+def import_iati_command(file: Path, output: Path, activity: str | None) -> None:
+    """Create a starter partnership folder from an IATI activity file."""
+    from .iati_import import NOTE, import_iati
+
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise click.ClickException(f"{output} exists and is not empty; choose a new folder")
+    files = import_iati(file.read_bytes(), activity)
+    for rel, text in sorted(files.items()):
+        path = output / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    notes = sum(text.count(NOTE) + text.count("# WARNING:") for text in files.values())
+    content = [rel for rel in files if not rel.startswith(".")]
+    click.echo(f"Created a partnership folder with {len(content)} files in {output}"
+               + (f"; {notes} notes for you are comments starting with '# {NOTE.strip()}' or '# WARNING'"
+                  if notes else "") + ".")
+    click.echo(f"Next: read and complete the files, then run: mspsite check {output}")

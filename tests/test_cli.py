@@ -136,3 +136,11 @@ def test_translation_template_is_current(tmp_path):
     assert ids(tmp_path / "new.pot") == ids(ROOT / "themes" / "portal" / "locale" / "messages.pot"), \
         "run: pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header " \
         "-o themes/portal/locale/messages.pot ."
+
+
+def test_every_diagnostic_code_is_documented():
+    codes = set()
+    for path in (ROOT / "mspsite").glob("*.py"):
+        codes |= set(re.findall(r'code="([a-z-]+)"', path.read_text()))
+    headings = set(re.findall(r"^## (\S+)$", (ROOT / "docs" / "diagnostics.md").read_text(), re.M))
+    assert codes and codes <= headings, f"undocumented diagnostics: {sorted(codes - headings)}"
