@@ -10,12 +10,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError, pass_context)
 from markupsafe import Markup
 
 from . import charts, figures
 from .model import label
 from .codelists import codelist
+from .errors import MspsiteError
 from .config import build_date
 from .labels import translated_labels
 from .opendata import DATA_TABLES
@@ -174,8 +176,13 @@ class Renderer:
         return Markup(html)
 
     def page(self, page: PlannedPage) -> str:
-        template = self.env.get_template(page.template)
-        return template.render(page=page, linked_terms=set(), **page.context)
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page, linked_terms=set(), **page.context)
+        except TemplateSyntaxError as exc:  # most likely a template in overrides/: say where
+            raise MspsiteError(f"{exc.filename or exc.name}:{exc.lineno}: error: template: {exc.message}") from None
+        except TemplateError as exc:
+            raise MspsiteError(f"{page.template}: error: rendering {page.url or 'the home page'} failed: {exc}") from None
 
     def render(self, extra: dict[str, bytes], progress=None) -> RenderedSite:
         files: dict[str, bytes] = {}

@@ -54,7 +54,7 @@ def workbook(tables: list[Table], title: str, currency: str, created: datetime.d
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
-    return _reproducible_zip(buffer.getvalue())
+    return _reproducible_zip(buffer.getvalue(), stamp)
 
 
 def cell_letter(index: int) -> str:
@@ -80,8 +80,9 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _reproducible_zip(data: bytes) -> bytes:
-    """The same workbook bytes for the same tables: zip entries without the time of writing."""
+def _reproducible_zip(data: bytes, stamp: datetime.datetime) -> bytes:
+    """The same workbook bytes for the same tables: no time of writing in the zip entries,
+    nor in the 'modified' property, which openpyxl sets to now while saving."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -89,5 +90,9 @@ def _reproducible_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                                 content)
+            target.writestr(fixed, content)
     return out.getvalue()

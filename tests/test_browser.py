@@ -36,6 +36,8 @@ PAGE_TYPES = {
     "factors": "factors/",
     "factor": "factors/learning/",
     "assessment": "factors/assessments/2025/",
+    "reports": "reports/",
+    "report": "reports/annual-2024/",
     "page": "pages/how-we-work/",
     "data": "data/",
     "search": "search/",

@@ -297,3 +297,14 @@ def test_logo_colours_footer_and_template_overrides(tmp_path):
     assert "--brand: #123456;" in home
     assert "Hosted by <em>the secretariat</em>." in home
     assert "<h1>Our own stories page</h1>" in _page(tmp_path / "out", "stories/")
+
+
+def test_broken_override_template_is_reported_with_its_location(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(STARTER, src)
+    (src / "overrides").mkdir()
+    (src / "overrides" / "stories.html").write_text('{% extends "base.html" %}\n{% block content %}\n{% if %}\n')
+    result = CliRunner().invoke(cli, ["build", str(src)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{src / 'overrides' / 'stories.html'}:3: error: template: " in result.output
+    assert not (src / "site").exists()
