@@ -162,16 +162,14 @@ def export() -> None:
 @click.option("--clearance", type=_CLEARANCE, default="public", show_default=True,
               help="Readership the file is for; everything above it is left out.")
 def export_iati_command(directory: Path, output: Path, clearance: str) -> None:
-    """Write the partnership as one IATI 2.03 activity, checked against the IATI schema."""
+    """Write the partnership as one IATI 2.03 activity (schema-checked)."""
     from .assemble import build_model
     from .config import read_config
-    from .iati_export import IATI_SNIPPET, export_iati
+    from .iati_export import NO_IATI_BLOCK, export_iati
 
     raw = load_project(directory)
     if not read_config(raw).iati:  # say what to add before reporting anything else
-        raise click.ClickException("the IATI export needs an 'iati:' block in mspsite.yml naming the "
-                                   "partnership's IATI activity identifier and the organisation that publishes "
-                                   f"it. Add, with your own values:\n\n{IATI_SNIPPET}\n")
+        raise click.ClickException(NO_IATI_BLOCK)
     report = validate(raw, clearance)
     if report.failed(False):
         click.echo(report.format("text", os.path.normpath(str(directory))), err=True)

@@ -51,6 +51,8 @@ iati:
   identifier: XM-DAC-41114-CCPK      # the partnership's IATI activity identifier
   reporting_org: {ref: XM-DAC-41114, type: 40, name: UNDP Kenya}   # who publishes: IATI org id, OrganisationType, name
   secretariat_role: 4                # optional: the secretariat host as 2 Accountable or 4 Implementing"""
+NO_IATI_BLOCK = ("the IATI export needs an 'iati:' block in mspsite.yml naming the partnership's IATI activity "
+                 f"identifier and the organisation that publishes it. Add, with your own values:\n\n{IATI_SNIPPET}\n")
 
 
 def export_iati(p: m.Partnership) -> bytes:
@@ -423,9 +425,7 @@ def _settings(p: m.Partnership) -> dict:
     every missing piece is named at once, with what to write."""
     iati = p.config.iati
     if not iati or not iati.get("identifier") or not isinstance(iati.get("reporting_org"), dict):
-        raise MspsiteError("the IATI export needs an 'iati:' block in mspsite.yml naming the partnership's IATI "
-                           "activity identifier and the organisation that publishes it. Add, with your own "
-                           f"values:\n\n{IATI_SNIPPET}\n")
+        raise MspsiteError(NO_IATI_BLOCK)
     missing = []
     if p.phase not in PHASE_STATUS:
         missing.append("phase: implementation     # IATI activity status (initiation | design | implementation "

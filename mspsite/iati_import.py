@@ -251,6 +251,10 @@ class _Importer:
     def files(self) -> dict[str, str]:
         self.participants()
         periods = self.finances()
+        if self.currency is None and any(p.planned is not None or p.income or p.expenditure for p in periods):
+            raise MspsiteError("the activity gives no currency for its amounts (no default-currency, no currency "
+                               "on its values); add default-currency=\"EUR\" (or yours) to <iati-activity> and "
+                               "import again")
         goals = self.results()
         docs = {"mspsite.yml": self.site(), "partnership.yml": self.partnership()}
         for org in self.orgs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -236,8 +237,6 @@ def test_participating_org_roles(sample_xml):
 
 def test_secretariat_role_setting(tmp_path):
     folder = tmp_path / "p"
-    import shutil
-
     shutil.copytree(SAMPLE, folder)
     path = folder / "mspsite.yml"
     path.write_text(path.read_text() + "  secretariat_role: 2\n")
@@ -302,8 +301,6 @@ def test_export_without_iati_block_says_what_to_add(tmp_path):
 
 
 def test_invalid_export_writes_nothing(tmp_path):
-    import shutil
-
     folder = tmp_path / "p"
     shutil.copytree(SAMPLE, folder)
     path = folder / "stakeholders" / "jiko-bora-ltd.yml"

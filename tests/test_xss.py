@@ -209,11 +209,13 @@ factors: [clear-goals, neutral-secretariat]
     for i, v in enumerate(VECTORS):
         term = v if v.casefold() not in seen else f"{v} #{i}"   # terms are unique regardless of case
         seen.add(term.casefold())
-        terms += (f"  - term: {_q(term)}\n    definition: {_q(v)}\n    aliases: [{_q(v + ' alias')}]\n"
+        aliases = f"    aliases: [{_q(v + ' alias')}]\n" if i % 8 == 0 else ""   # each alias is one more pattern
+        terms += (f"  - term: {_q(term)}\n    definition: {_q(v)}\n{aliases}"
                   f"    usage:\n      - {{sector: public, says: {_q(v)}}}\n")
     w("glossary.yml", "terms:\n  - term: Clean energy\n    definition: Energy with little smoke.\n" + terms)
-    for path in ("terms.*.term", "terms.*.definition", "terms.*.aliases.*", "terms.*.usage.*.says"):
+    for path in ("terms.*.term", "terms.*.definition", "terms.*.usage.*.says"):
         put(f"glossary:{path}", VECTORS)
+    put("glossary:terms.*.aliases.*", VECTORS[::8])
 
     for j in range(CHUNKS):
         vs, one, text = _chunk(j), " ".join(_chunk(j)), _text(j)
@@ -295,20 +297,23 @@ income:
         for path in ("title", "income.*.description", "expenditure.*.description"):
             put(f"budget:{path}", vs)
 
-        w(f"reports/xss-{j}.yml", f"""title: {_q(one)}
+        if j < 2:   # a report page repeats every partner and body in its annex: two reports, half the corpus each
+            rv = VECTORS[j * len(VECTORS) // 2:(j + 1) * len(VECTORS) // 2]
+            rone, rtext = " ".join(rv), "\n\n".join(rv)
+            w(f"reports/xss-{j}.yml", f"""title: {_q(rone)}
 period: {{start: {2010 + j}-01-01, end: {2010 + j}-12-31}}
 funder: {sh}
 date: {2011 + j}-02-01
-version: {_q(one)}
-summary: {_q(text)}
+version: {_q(rone)}
+summary: {_q(rtext)}
 sections: [results, finances, decisions, lessons, risks, outlook]
 risks:
-{"".join(f"  - {{risk: {_q(v)}, likelihood: {_q(v)}, impact: {_q(v)}, mitigation: {_q(v)}}}{chr(10)}" for v in vs)}outlook: {_q(text)}
+{"".join(f"  - {{risk: {_q(v)}, likelihood: {_q(v)}, impact: {_q(v)}, mitigation: {_q(v)}}}{chr(10)}" for v in rv)}outlook: {_q(rtext)}
 factors: [transparency]
 """)
-        for path in ("title", "version", "summary", "risks.*.risk", "risks.*.likelihood", "risks.*.impact",
-                     "risks.*.mitigation", "outlook"):
-            put(f"report:{path}", vs)
+            for path in ("title", "version", "summary", "risks.*.risk", "risks.*.likelihood", "risks.*.impact",
+                         "risks.*.mitigation", "outlook"):
+                put(f"report:{path}", rv)
 
         w(f"initiatives/xss-{j}.yml", f"""name: {_q(one)}
 url: {_q(_url(j + 1))}
@@ -553,6 +558,10 @@ def page_problems(rel: str, content: bytes) -> list[str]:
             if not src or (el.text or "").strip() or not target.startswith((SITE_URL + "assets/",
                                                                              SITE_URL + "pagefind/")):
                 problems.append(f"script that is not the theme's: {where(el)} {(el.text or '')[:80]!r}")
+        elif tag == "style" and in_chart:   # the charts' own default colours; nothing that loads or runs
+            css = "".join(el.itertext()).lower()
+            if any(bad in css for bad in ("url(", "@import", "expression", "javascript", "behavior", "<")):
+                problems.append(f"chart style with a URL or script: {where(el)} {css[:80]!r}")
         elif tag in FORBIDDEN_ELEMENTS and not (in_chart and tag in CHART_ELEMENTS):
             problems.append(f"forbidden element: {where(el)}")
         elif tag == "svg" and not in_chart:
