@@ -40,7 +40,7 @@ SECTOR_TYPES = {"public": "10", "private": "70", "civil-society": "22", "academi
 PHASE_STATUS = {"initiation": "1", "design": "1", "implementation": "2", "consolidation": "2",
                 "closing": "3", "closed": "4"}
 MEASURES = {"number": "1", "percentage": "2", "qualitative": "5"}
-ROLE_FUNDING, ROLE_ACCOUNTABLE, ROLE_IMPLEMENTING = "1", "2", "4"
+ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 # Fixed codes of lists the IATI reference set here does not ship (DescriptionType,
 # TagVocabulary): 1 General / 2 Objectives, and 2 = UN Sustainable Development Goals.
 DESCRIPTION_GENERAL, DESCRIPTION_OBJECTIVES, TAG_SDG_GOALS = "1", "2", "2"
@@ -79,7 +79,7 @@ def _schema():
 
 def schema_errors(data: bytes) -> list[str]:
     """Every reason the file breaks the IATI 2.03 activities schema, as 'path: reason'."""
-    return [f"{e.path}: {e.reason}" for e in _schema().iter_errors(io.BytesIO(data))]
+    return [f"{e.path}: {e.reason or e.message}" for e in _schema().iter_errors(io.BytesIO(data))]
 
 
 # (element, attribute, codelist): every coded attribute the export can write.
@@ -230,7 +230,7 @@ class _Writer:
         roles (a funder hosting the secretariat) appears once per role, as IATI intends."""
         p = self.p
         host = p.secretariat.host if p.secretariat else None
-        host_role = str(self.settings.get("secretariat_role", 4))
+        host_role = str(self.settings.get("secretariat_role", ROLE_IMPLEMENTING))
         rows = []
         for s in p.stakeholders:
             roles = set()

@@ -144,3 +144,9 @@ def test_every_diagnostic_code_is_documented():
         codes |= set(re.findall(r'code="([a-z-]+)"', path.read_text()))
     headings = set(re.findall(r"^## (\S+)$", (ROOT / "docs" / "diagnostics.md").read_text(), re.M))
     assert codes and codes <= headings, f"undocumented diagnostics: {sorted(codes - headings)}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text().split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    assert len(readme) == 2 and readme[0].startswith("pip install . && mspsite build sample-partnership")
+    assert readme[1] in (ROOT / ".ci" / "run").read_text().splitlines()
