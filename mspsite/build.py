@@ -9,6 +9,7 @@ from typing import Callable
 
 from .assemble import build_model
 from .config import read_config
+from .errors import MspsiteError
 from .crawl import crawler_files
 from .feeds import feeds
 from .history import edit_base, file_dates
@@ -54,11 +55,22 @@ def render_project(src: Path, clearance: str = "public", site_url: str | None = 
                      pdf=pdf)
     extra = {**open_data(partnership), **feeds(partnership, site.site_url, gettext), **crawler_files(site)}
     rendered = render_site(site, theme, src, extra, progress)
-    rendered = RenderedSite({**rendered.files, **report_files(site, rendered, pdf)}, rendered.copies)
+    files = {**rendered.files, **report_files(site, rendered, pdf)}
     if search:
-        rendered = RenderedSite({**rendered.files, **search_index(rendered.files, partnership.language)},
-                                rendered.copies)
+        files.update(search_index(files, partnership.language))
+    rendered = RenderedSite(files, rendered.copies, rendered.links)
+    _check_links(rendered, search)
     return rendered, report, len(site.pages)
+
+
+def _check_links(rendered: RenderedSite, search: bool) -> None:
+    """Every file a page links to is in the portal: a template mistake fails the build, not the reader."""
+    produced = rendered.files.keys() | rendered.copies.keys()
+    missing = {target: page for target, page in rendered.links.items() if target not in produced
+               and not (target.startswith("pagefind/") and not search)}
+    if missing:
+        listing = "; ".join(f"{t} (linked from {p or 'the home page'})" for t, p in sorted(missing.items())[:10])
+        raise MspsiteError(f"the theme links to files the build does not make: {listing}")
 
 
 def report_files(site, rendered: RenderedSite, pdf: bool) -> dict[str, bytes]:

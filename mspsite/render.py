@@ -118,6 +118,7 @@ class Renderer:
         p = site.partnership
         self.site, self.theme, self.src = site, theme, src
         self.links = _Links(site, src)
+        self.targets: dict[str, str] = {}     # every file a template linked to -> a page that did
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locale, p.language)
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.templates]),
@@ -148,6 +149,7 @@ class Renderer:
 
     # -- template helpers: each reads the page being rendered from the context ----------------
     def link(self, page_url: str, to: str) -> str:
+        self.targets.setdefault(file_of(to), page_url)
         if page_url == "404.html" and self.site.site_url:
             # served in place of any missing page, at any depth: only root-relative links work
             return urlsplit(self.site.site_url).path.rstrip("/") + "/" + file_of(to).removesuffix("index.html")
@@ -194,7 +196,7 @@ class Renderer:
             if path.is_file():
                 files[ASSETS + path.relative_to(self.theme.static).as_posix()] = path.read_bytes()
         files.update(extra)
-        return RenderedSite(files, dict(self.links.copies))
+        return RenderedSite(files, dict(self.links.copies), dict(self.targets))
 
 
 def render_site(site: Site, theme: Theme, src: Path, extra: dict[str, bytes] | None = None,

@@ -10,7 +10,7 @@ import re
 import secrets
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import MspsiteError
@@ -25,6 +25,7 @@ RENAME_EXCHANGE = 2
 class RenderedSite:
     files: dict[str, bytes]   # relative posix path in the output ("partners/moe/index.html") -> content
     copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
+    links: dict[str, str] = field(default_factory=dict, compare=False)  # linked file -> a page linking it
 
 
 @dataclass(frozen=True)

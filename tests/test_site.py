@@ -308,3 +308,16 @@ def test_broken_override_template_is_reported_with_its_location(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{src / 'overrides' / 'stories.html'}:3: error: template: " in result.output
     assert not (src / "site").exists()
+
+
+def test_a_link_to_a_file_the_build_does_not_make_fails_the_build(tmp_path):
+    src = tmp_path / "p"
+    shutil.copytree(STARTER, src)
+    (src / "overrides").mkdir()
+    (src / "overrides" / "stories.html").write_text(
+        '{% extends "base.html" %}{% block content %}<a href="{{ url(\'factors/no-such-factor/\') }}">x</a>'
+        '{% endblock %}')
+    result = CliRunner().invoke(cli, ["build", str(src)])
+    assert result.exit_code == 1
+    assert "the theme links to files the build does not make: factors/no-such-factor/index.html " \
+           "(linked from stories/)" in result.output
