@@ -13,6 +13,7 @@ from .errors import MspsiteError
 from .crawl import crawler_files
 from .feeds import feeds
 from .history import edit_base, file_dates
+from .iati_export import export_iati
 from .i18n import translations
 from .load import load_project
 from .opendata import open_data
@@ -54,6 +55,8 @@ def render_project(src: Path, clearance: str = "public", site_url: str | None = 
                      edit_base=edit_base(config.repository, config.branch) if clearance == "public" else None,
                      pdf=pdf)
     extra = {**open_data(partnership), **feeds(partnership, site.site_url, gettext), **crawler_files(site)}
+    if config.iati:  # funders' IATI registry reads the activity from the portal
+        extra["data/iati-activities.xml"] = export_iati(partnership)
     rendered = render_site(site, theme, src, extra, progress)
     files = {**rendered.files, **report_files(site, rendered, pdf)}
     if search:

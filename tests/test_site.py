@@ -321,3 +321,13 @@ def test_a_link_to_a_file_the_build_does_not_make_fails_the_build(tmp_path):
     assert result.exit_code == 1
     assert "the theme links to files the build does not make: factors/no-such-factor/index.html " \
            "(linked from stories/)" in result.output
+
+
+def test_built_portal_publishes_the_iati_file(built_sample):
+    import xmlschema
+
+    xml = built_sample / "data" / "iati-activities.xml"
+    schema = xmlschema.XMLSchema(str(Path(__file__).parent.parent.parent / "shared" / "iati" / "schema" /
+                                     "iati-activities-schema.xsd"))
+    schema.validate(str(xml))
+    assert 'href="iati-activities.xml"' in _page(built_sample, "data/")

@@ -556,22 +556,24 @@ KNOWN_BUGS: dict[str, str] = {
 
 
 def schema_cases() -> list[Case]:
-    """Wrong types, null and empty text for every property; every required property removed."""
+    """For every property of every kind, at any depth: a value of the wrong type. For every top-level
+    property: null as well. Per kind: its first text field empty ("" and {}), and every field null at
+    once. Every required property removed."""
     props = schema_props()
     missing = [p for p in props if not _present(FULL[p.kind], p.path)]
     if missing:
         raise AssertionError("FULL lacks schema properties (add them so the walk covers them): "
                              + ", ".join(f"{p.kind}:{'.'.join(map(str, p.path))}" for p in missing))
     cases = []
+    emptied: set[str] = set()
     for prop in props:
         broken = full_path(prop.kind)
         base = FULL[prop.kind]
-        # one wrong type for every property; every wrong type for top-level ones
-        values = list(wrong_values(prop.schema))[:None if len(prop.path) == 1 else 1]
-        if not _accepts_null(prop.schema):
+        values = [wrong_values(prop.schema)[0]]
+        if len(prop.path) == 1 and not _accepts_null(prop.schema):
             values.append(("null", None))
-        text = set(prop.schema.get("type", ())) == {"string", "object"}
-        if text and len(prop.path) == 1:
+        if set(prop.schema.get("type", ())) == {"string", "object"} and prop.kind not in emptied:
+            emptied.add(prop.kind)
             values += [("empty-text", ""), ("empty-mapping", {})]
         if prop.schema.get("minItems"):
             values.append(("empty-list", []))
@@ -591,6 +593,10 @@ def schema_cases() -> list[Case]:
                 name=f"required-{prop.kind}-{_label(prop.path)}", category="schema-missing-required",
                 files=_with_full(prop.kind, content), broken=broken,
                 message=f"missing required field '{prop.path[-1]}'"))
+    for kind, data in FULL.items():
+        content, where = document(kind, {key: None for key in data})
+        cases.append(Case(f"null-everything-{kind}", "schema-null", _with_full(kind, content), broken=full_path(kind),
+                          line=min(where.values())))
     return cases
 
 
@@ -725,10 +731,9 @@ def hand_cases() -> list[Case]:
     for name, content in features.items():
         add(f"yaml-{name}", "yaml-features", {S: content})
     add("yaml-merge-key-mapping", "yaml-features", {S: b"name: X\nsector: public\n<<: {short_name: M}\n"},
-        xfail="bug: yamlread._plain raises KeyError on a YAML merge key ('<<: {...}'): ruamel resolves the merge "
-              "and node.lc.key() has no position for the merged keys")
+        line=3, message="merge key")
     add("yaml-merge-key-list", "yaml-features", {S: b"name: X\nsector: public\n<<: [{short_name: M}, {country: KE}]\n"},
-        xfail="bug: yamlread._plain raises KeyError on a YAML merge key ('<<: [...]')")
+        line=3, message="merge key")
     add("yaml-front-matter-anchor", "yaml-features", {STORY: _story(b"title: &t X\ndate: 2025-03-01\n")})
     add("yaml-front-matter-second-document", "yaml-features",
         {STORY: b"---\ntitle: X\ndate: 2025-03-01\n...\n---\ntitle: Y\n---\nBody\n"}, expect="ok",
