@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,8 @@ from .config import SiteConfig, read_config
 from .kinds import REFERENCES, get_path, values_at
 from .load import RawDocument, RawProject
 from .localise import localise, merge_translation
-from .visibility import filter_nested, visible
+from .schemas import text_paths
+from .visibility import filter_nested, visible, without_hidden_links
 
 
 @dataclass
@@ -42,19 +44,35 @@ def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str):
     visible_ids: dict[str, set[str]] = defaultdict(set)
     for doc in shown:
         visible_ids[doc.kind.name].add(doc.id)
+    hidden_files = {d.path for d in items if d not in shown}
     for doc in shown:
         level = doc.data.get("visibility", config.default_visibility)
         data, withheld = filter_nested(_without_hidden_references(doc, visible_ids), clearance)
+        base = posixpath.dirname(doc.path)
+        data = _map_texts(doc.kind.name, data, lambda t: without_hidden_links(t, base, hidden_files))
         record = dict(data)
-        text = doc.body or ""
+        text = without_hidden_links(doc.body or "", base, hidden_files)
         translation = translations.get((doc.kind.name, doc.id, lang))
         if translation and lang != config.default_language:
-            data = merge_translation(doc.kind.name, data, translation.data, lang, config.default_language)
-            text = translation.body if translation.body and translation.body.strip() else text
+            translated = _map_texts(doc.kind.name, dict(translation.data),
+                                    lambda t: without_hidden_links(t, base, hidden_files))
+            data = merge_translation(doc.kind.name, data, translated, lang, config.default_language)
+            if translation.body and translation.body.strip():
+                text = without_hidden_links(translation.body, base, hidden_files)
         data = localise(doc.kind.name, data, lang, config.default_language)
         data.setdefault("visibility", level)
         prepared.setdefault(doc.kind.name, {})[doc.id] = _Prepared(doc, data, withheld, text, record)
     return prepared, len(items) - len(shown)
+
+
+def _map_texts(kind: str, data: dict, change) -> dict:
+    """The data with change() applied to every translatable text (plain or per language)."""
+    data = copy.deepcopy(data)
+    for at in text_paths(kind, data):
+        parent = get_path(data, at[:-1])
+        value = parent[at[-1]]
+        parent[at[-1]] = {k: change(v) for k, v in value.items()} if isinstance(value, dict) else change(value)
+    return data
 
 
 def _without_hidden_references(doc: RawDocument, visible_ids: dict[str, set[str]]) -> dict:
@@ -191,7 +209,7 @@ class _Assembler:
                 return cur, _money(line["rate"])
             return cur, _money(d["rate"]) if cur == own and "rate" in d else Decimal(1)
 
-        income = tuple(m.IncomeLine(self.ref("stakeholder", x["source"]), x["kind"], x["status"], _money(x["amount"]),
+        income = tuple(m.IncomeLine(self.ref("stakeholder", x.get("source")), x["kind"], x["status"], _money(x["amount"]),
                                     *rate(x), x.get("description"), self.ref("goal", x.get("goal")),
                                     x.get("visibility", d["visibility"]))
                        for x in d.get("income", ()))

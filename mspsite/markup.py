@@ -5,14 +5,12 @@ rendered HTML is cleaned by an allow-list (nh3) before it reaches a page."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Callable
-from xml.etree import ElementTree
 
 import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
@@ -38,59 +36,30 @@ URL_SCHEMES = {"http", "https", "mailto"}
 Resolver = Callable[[str, bool], "str | None"]
 
 
-class _Links(Treeprocessor):
-    def __init__(self, md, resolve: Resolver):
-        super().__init__(md)
-        self.resolve = resolve
-
-    def run(self, root: ElementTree.Element) -> None:
-        for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag == "a" and child.get("href") is not None:
-                    new = self.resolve(child.get("href"), False)
-                    if new is None:
-                        _unwrap(parent, child)
-                    else:
-                        child.set("href", new)
-                elif child.tag == "img" and child.get("src") is not None:
-                    new = self.resolve(child.get("src"), True)
-                    if new is None:
-                        parent.remove(child)
-                    else:
-                        child.set("src", new)
-
-
-def _unwrap(parent: ElementTree.Element, child: ElementTree.Element) -> None:
-    """Replace <a> by a <span> holding its text: the words stay, the link goes."""
-    child.tag = "span"
-    for attr in list(child.attrib):
-        del child.attrib[attr]
-
-
-class _LinkExtension(Extension):
-    def __init__(self, resolve: Resolver):
-        super().__init__()
-        self.resolve = resolve
-
-    def extendMarkdown(self, md):
-        md.treeprocessors.register(_Links(md, self.resolve), "mspsite-links", 1)
-
-
-def make_markdown(resolve: Resolver | None = None) -> markdown.Markdown:
-    extensions: list = list(EXTENSIONS)
-    if resolve is not None:
-        extensions.append(_LinkExtension(resolve))
-    return markdown.Markdown(extensions=extensions, output_format="html")
+def make_markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
 
 
 def to_html(text: str, resolve: Resolver | None = None) -> str:
     """Markdown to clean HTML: links resolved, raw HTML sanitised, comments gone."""
-    return sanitise(make_markdown(resolve).convert(text))
+    return sanitise(make_markdown().convert(text), resolve)
 
 
-def sanitise(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     strip_comments=True, link_rel=None)
+def sanitise(html: str, resolve: Resolver | None = None) -> str:
+    """Clean HTML by an allow-list. Links are resolved here, in one pass over the cleaned
+    tree, so a link written as raw HTML is treated exactly like a Markdown link."""
+    def attribute(tag: str, name: str, value: str) -> str | None:
+        if resolve is not None and (tag, name) in (("a", "href"), ("img", "src")):
+            return resolve(value, tag == "img")   # None drops it: the link's words stay, as plain text
+        return value
+
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                        strip_comments=True, link_rel=None, attribute_filter=attribute)
+    return _IMAGE_WITHOUT_SOURCE.sub("", cleaned)
+
+
+# An image whose source was dropped (missing, hidden or unsafe) is dropped with it.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 class _Targets(HTMLParser):

@@ -109,6 +109,11 @@ def _link_terms(html: str, terms: list[tuple[re.Pattern, str]], linked: set[str]
     return "".join(out)
 
 
+def plain_text(text: str | None) -> str:
+    """Markdown as plain words, for meta descriptions and one-line teasers: no markup, no link targets."""
+    return Markup(to_html(text or "", lambda url, image: None)).striptags()
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
@@ -130,7 +135,7 @@ class Renderer:
                             key=lambda x: -len(x[0].pattern))
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
-            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, url=self._url, label=label,
+            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
             **translated_labels(self.gettext.gettext), **(overrides_globals or {}))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
 from .kinds import VISIBILITIES, visibility_rank
 
 _HIDDEN = object()
@@ -32,3 +36,29 @@ def filter_nested(data, clearance: str) -> tuple[object, int]:
 
     result = walk(data)
     return ({} if result is _HIDDEN else result), withheld
+
+
+def without_hidden_links(text: str, base: str, hidden: set[str]) -> str:
+    """Markdown with every link to a hidden item's file turned into its words.
+
+    Bodies and text fields are published as they are written in open data and the
+    search index, so the link target itself ('../decisions/secret.md') must go,
+    not only the rendered <a>: it names the hidden item."""
+    if not text or not hidden or ("](" not in text and "href" not in text and "]:" not in text):
+        return text
+    from .markup import link_targets   # Markdown finds links exactly as the renderer will
+
+    for _tag, url in link_targets(text):
+        path = posixpath.normpath(posixpath.join(base, unquote(urlsplit(url).path))) if url else ""
+        if not path or _translation_base(path) not in hidden:
+            continue
+        target = re.escape(url)
+        text = re.sub(r"!?\[([^\]]*)\]\(\s*<?" + target + r">?(\s+(\"[^\"]*\"|'[^']*'))?\s*\)", r"\1", text)
+        text = re.sub(r"(?m)^[ ]{0,3}\[[^\]]+\]:\s*<?" + target + r">?.*$", "", text)
+        text = re.sub(r"""\s(href|src)\s*=\s*(["']?)""" + target + r"\2", "", text)
+        text = text.replace(url, "")
+    return text
+
+
+def _translation_base(path: str) -> str:
+    return re.sub(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$", ".md", path)
