@@ -1,0 +1,339 @@
+"""Bad inputs: `mspsite check` on every case of the corpus (tests/corpus/make_corpus.py).
+
+For each case: the exit code (1 for a broken partnership, 0 for the valid ones
+such as CRLF files and right-to-left text), every diagnostic line shaped
+`file:line:column: severity: message`, an error that points at the broken file,
+no traceback, less than 10 s and less than 500 MB.
+
+Most cases run in this process (load_project + validate, as `check` does), under
+an alarm. The heavy and risky ones (50 MB files, 10^6-level nesting, alias bombs,
+FIFOs, /dev/zero, pathological Markdown) and one sample case per category run
+as `python -m mspsite check DIR` in a child process with a 1 GB address-space
+limit and a 10 s timeout; its peak memory comes from wait4(). The child
+processes run in a small thread pool that starts with the first test of this
+file, so they overlap with the in-process cases.
+
+Known bugs are cases marked xfail(strict=True, reason="bug: ..."): the suite stays
+green while documenting them, and turns red when one is fixed (remove the mark).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mspsite import load_project, validate
+from mspsite.errors import MspsiteError
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+SOURCE_DATE_EPOCH = "1795824000"   # 2026-11-28, as in conftest.py
+
+_spec = importlib.util.spec_from_file_location("make_corpus", HERE / "corpus" / "make_corpus.py")
+make_corpus = importlib.util.module_from_spec(_spec)
+sys.modules["make_corpus"] = make_corpus   # dataclasses look their module up
+_spec.loader.exec_module(make_corpus)
+
+CASES = make_corpus.cases()
+BY_NAME = {c.name: c for c in CASES}
+
+TIMEOUT = 10.0                      # seconds per case
+MAX_RSS_MB = 500                    # peak resident memory per case
+ADDRESS_SPACE = 1 << 30             # RLIMIT_AS for child processes: 1 GB
+DIAGNOSTIC = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.*)$")
+SHAPE = re.compile(r"^[^:]+:\d+:\d+: (error|warning): ")
+
+# One case of each category also runs as a child process (the first in corpus order),
+# besides every heavy case: the command line must agree with the library.
+SAMPLED = {next(c.name for c in CASES if c.category == cat and not c.heavy and not c.skip_as_root)
+           for cat in sorted({c.category for c in CASES if not c.heavy})}
+IN_PROCESS = [c for c in CASES if not c.heavy]
+CHILD = [c for c in CASES if c.heavy or c.name in SAMPLED]
+
+
+def _param(case):
+    marks = []
+    if case.xfail:
+        marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
+    if case.skip_as_root:
+        marks.append(pytest.mark.skipif(os.geteuid() == 0, reason=case.skip_as_root))
+    return pytest.param(case, id=case.name, marks=marks)
+
+
+@dataclass
+class Outcome:
+    code: int | None                # exit code; None when killed for taking too long
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mb: float
+    root: str                       # the partnership folder as given to check
+
+
+# -- the checks every case must pass ---------------------------------------------------------------------------------
+
+def assert_outcome(case, outcome: Outcome) -> None:
+    assert outcome.code is not None, f"check did not finish within {TIMEOUT:.0f} s"
+    assert "Traceback" not in outcome.stderr, outcome.stderr[-3000:]
+    assert outcome.seconds < TIMEOUT, f"check took {outcome.seconds:.1f} s"
+    assert outcome.max_rss_mb < MAX_RSS_MB, f"check used {outcome.max_rss_mb:.0f} MB"
+    lines = [line for line in outcome.stdout.split("\n") if line.strip()]   # lines as a terminal or grep sees them
+    malformed = [line for line in lines if not SHAPE.match(line)]
+    assert not malformed, "diagnostic lines not shaped file:line:column: severity: message:\n" + \
+        "\n".join(malformed[:5])
+    found = [DIAGNOSTIC.match(line) for line in lines]
+    prefix = outcome.root.rstrip("/") + "/"
+    broken = prefix + case.broken if case.broken else None
+
+    def at_broken(severity: str):
+        return [d for d in found if d["severity"] == severity and broken is not None
+                and (d["path"] == broken or d["path"].startswith(broken + "/"))]
+
+    summary = "\n".join(lines[:20])
+    if case.expect == "error":
+        assert outcome.code == 1, f"exit code {outcome.code}, expected 1:\n{summary}"
+        errors = at_broken("error")
+        assert errors, f"no error points at {case.broken}:\n{summary}"
+        if case.line is not None:
+            assert any(int(d["line"]) == case.line for d in errors), \
+                f"no error at {case.broken} line {case.line}:\n{summary}"
+        if case.message is not None:
+            assert any(case.message in d["message"] for d in errors), \
+                f"no error at {case.broken} says {case.message!r}:\n{summary}"
+    elif case.expect == "warning":
+        assert outcome.code == 0, f"exit code {outcome.code}, expected 0:\n{summary}"
+        warnings = at_broken("warning")
+        assert warnings, f"no warning points at {case.broken}:\n{summary}"
+        if case.line is not None:
+            assert any(int(d["line"]) == case.line for d in warnings), summary
+        if case.message is not None:
+            assert any(case.message in d["message"] for d in warnings), summary
+    else:
+        assert outcome.code == 0, f"exit code {outcome.code}, expected 0:\n{summary}"
+        if case.quiet:
+            assert not lines, f"expected no diagnostics:\n{summary}"
+
+
+# -- in process --------------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    def expire(signum, frame):
+        raise TimeoutError(f"check took more than {seconds:.0f} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def check_in_process(root: Path) -> Outcome:
+    """What `mspsite check ROOT` prints and returns, computed in this process."""
+    started = time.perf_counter()
+    with _alarm(TIMEOUT):
+        report = validate(load_project(root))
+    seconds = time.perf_counter() - started
+    shown = os.path.normpath(str(root))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # this process's peak so far
+    return Outcome(1 if report.failed() else 0, report.format("text", shown), "", seconds, rss, shown)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in IN_PROCESS])
+def test_check_in_process(case, tmp_path, child_runs):
+    root = make_corpus.materialise(case, tmp_path / "project")
+    assert_outcome(case, check_in_process(root))
+
+
+# -- in child processes --------------------------------------------------------------------------------------------
+
+_LAUNCH = ("import resource, runpy; resource.setrlimit(resource.RLIMIT_AS, ({0}, {0})); "
+           "runpy.run_module('mspsite', run_name='__main__')").format(ADDRESS_SPACE)
+
+
+def run_child(args: list[str], workdir: Path, timeout: float = TIMEOUT) -> Outcome:
+    """`python -m mspsite ARGS` under a 1 GB address-space limit; killed (code None) after `timeout`.
+    Peak memory comes from wait4(), so it is this child's own."""
+    out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "PYTHONDONTWRITEBYTECODE": "1"}
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, *args], stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=err, cwd=ROOT, env=env, start_new_session=True)
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)   # the child's own process group
+                killed = True
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
+    return Outcome(None if killed else proc.returncode, out_path.read_text(errors="replace"),
+                   err_path.read_text(errors="replace"), seconds, usage.ru_maxrss / 1024,
+                   os.path.normpath(str(args[1])) if len(args) > 1 else "")
+
+
+BUILD_CASES = ["type-stakeholder-name-number", "yaml-unclosed-flow-list", "enc-utf8-invalid-in-value",
+               "missing-partnership-yml", "nul-in-value", "supersedes-cycle-3"]
+
+
+def _child_check(case, workdir: Path) -> Outcome:
+    root = make_corpus.materialise(case, workdir / "project")
+    return run_child(["check", str(root)], workdir)
+
+
+def _child_build(case, workdir: Path, output: bool) -> tuple[Outcome, Path, Path]:
+    root = make_corpus.materialise(case, workdir / "project")
+    out = workdir / "out" / "site"
+    args = ["build", str(root)] + (["-o", str(out)] if output else [])
+    return run_child(args, workdir, timeout=60), root, out
+
+
+@pytest.fixture(scope="module")
+def child_runs(tmp_path_factory):
+    """Every child-process run of this file, started at once in a pool of three
+    (the slowest first); tests wait for their own."""
+    pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="mspsite-check")
+    futures: dict[str, Future] = {}
+    slow_first = sorted(CHILD, key=lambda c: (not c.xfail, c.name))
+    for case in slow_first:
+        if case.skip_as_root and os.geteuid() == 0:
+            continue
+        futures[case.name] = pool.submit(_child_check, case, tmp_path_factory.mktemp("child"))
+    for name in BUILD_CASES:
+        for output in (True, False):
+            futures[f"build:{name}:{output}"] = pool.submit(
+                _child_build, BY_NAME[name], tmp_path_factory.mktemp("build"), output)
+    yield futures
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CHILD])
+def test_check_command(case, child_runs):
+    assert_outcome(case, child_runs[case.name].result())
+
+
+@pytest.mark.parametrize("output", [True, False], ids=["with-output", "default-output"])
+@pytest.mark.parametrize("name", BUILD_CASES)
+def test_build_refuses_broken_partnership(name, output, child_runs):
+    outcome, root, out = child_runs[f"build:{name}:{output}"].result()
+    assert outcome.code == 1, outcome.stderr[-2000:]
+    assert "Traceback" not in outcome.stderr, outcome.stderr[-3000:]
+    shown = [line for line in outcome.stderr.splitlines() if SHAPE.match(line)]
+    assert shown, f"no diagnostics on stderr:\n{outcome.stderr[-2000:]}"
+    broken = os.path.normpath(str(root)) + "/" + BY_NAME[name].broken + ":"
+    assert any(line.startswith(broken) for line in shown), outcome.stderr[-2000:]
+    assert "not built" in outcome.stderr
+    assert not out.exists() and not out.parent.exists(), "build created an output folder"
+    assert not (root / "site").exists(), "build created the default output folder"
+    assert not [p for p in root.iterdir() if p.name.startswith(".site")], "build left a temporary folder"
+    assert outcome.seconds < 60
+
+
+# -- the corpus itself -----------------------------------------------------------------------------------------------
+
+def test_corpus_is_large_deterministic_and_covers_every_schema_property(tmp_path):
+    assert len(CASES) >= 200
+    assert len({c.category for c in CASES}) >= 25
+    again = make_corpus.cases()
+    assert [(c.name, c.files, c.setup, c.expect) for c in again] == \
+        [(c.name, c.files, c.setup, c.expect) for c in CASES]
+    names = [c.name for c in CASES if c.name.startswith("type-")]
+    for prop in make_corpus.schema_props():   # every property of every schema gets a wrong value
+        label = make_corpus._label(prop.path)
+        assert any(name.startswith(f"type-{prop.kind}-{label}-") for name in names), (prop.kind, prop.path)
+    # the generator writes the small cases as folders, with their expectations
+    assert make_corpus.main([str(tmp_path / "cases")]) == 0
+    written = sorted(p.name for p in (tmp_path / "cases").iterdir())
+    assert written == sorted(c.name for c in CASES if c.committable)
+    assert (tmp_path / "cases" / "eol-crlf-yaml" / "project" / "stakeholders" / "x.yml").read_bytes() == \
+        b"name: Ministry of Energy\r\nsector: public\r\n"
+
+
+# -- partnerships that pass check, and what build makes of them ------------------------------------------------------
+
+CONTEXT = {"pages/context.md": b"---\ntitle: Context analysis\n---\nWho shapes clean cooking.\n"}
+STAKEHOLDER = b"name: Ministry of Energy\nsector: public\n"
+BUILD_INPUTS = {
+    "crlf-and-rtl": ({**CONTEXT, "stakeholders/moe.yml": f"name: {make_corpus.RTL}\r\nsector: public\r\n".encode(),
+                      "stories/x.md": f"---\r\ntitle: {make_corpus.EMOJI} {make_corpus.BIDI_OVERRIDE}\r\n"
+                                      "date: 2025-03-01\r\n---\r\nBody\r\n".encode()}, None),
+    "no-context-page": ({}, "bug: a partnership without pages/context.md cannot be built: about.html does "
+                            "`p.pages|selectattr(...)|first` and tests the result under StrictUndefined "
+                            "(jinja2 UndefinedError: No first item, sequence was empty)"),
+    "amount-1e28": ({**CONTEXT, "stakeholders/moe.yml": STAKEHOLDER + b"contributions: [{kind: financial, "
+                     b"amount: 1e28}]\n"},
+                    "bug: an amount of 1e28 or more passes check but crashes build in i18n.Formats.money "
+                    "(babel's format_currency quantizes in a 28-digit decimal context: decimal.InvalidOperation)"),
+    "amount-huge-int": ({**CONTEXT, "stakeholders/moe.yml": STAKEHOLDER + b"contributions: [{kind: financial, "
+                         b"amount: " + b"9" * 400 + b"}]\n"},
+                        "bug: an amount of 10**400 passes check but crashes build (decimal.InvalidOperation "
+                        "in i18n.Formats.money)"),
+    "measurement-1e25": ({**CONTEXT, "goals/g.yml": b"title: G\noutcomes: [{id: o, title: O, indicators: [{id: i, "
+                          b"title: I, baseline: {value: 0, date: 2020-01-01}, target: {value: 10, date: "
+                          b"2025-01-01}, measurements: [{date: 2021-01-01, value: 1e25}]}]}]\n"},
+                         "bug: a measurement of 1e25 or more passes check but crashes build in "
+                         "i18n.Formats.number (babel's format_decimal: decimal.InvalidOperation)"),
+    "target-huge-int": ({**CONTEXT, "goals/g.yml": b"title: G\noutcomes: [{id: o, title: O, indicators: [{id: i, "
+                         b"title: I, baseline: {value: 0, date: 2020-01-01}, target: {value: " + b"9" * 400 +
+                         b", date: 2025-01-01}, measurements: [{date: 2021-01-01, value: 5}]}]}]\n"},
+                        "bug: an indicator target of 10**400 passes check but crashes build (figures.progress: "
+                        "OverflowError: int too large to convert to float)"),
+    "escaped-surrogate": ({**CONTEXT, "stakeholders/moe.yml": b'name: "Mini\\ud800stry"\nsector: public\n'},
+                          "bug: an escaped lone surrogate passes check but crashes build (UnicodeEncodeError "
+                          "writing the open data JSON)"),
+    "income-source-hidden": ({**CONTEXT, "stakeholders/moe.yml": STAKEHOLDER + b"visibility: internal\n",
+                              "budget/2025.yml": b"period: {start: 2025-01-01, end: 2025-12-31}\n"
+                                                 b"income: [{source: moe, kind: cash, status: received, amount: 5}]\n"},
+                             "bug: a budget income line whose source stakeholder the clearance hides crashes build: "
+                             "assemble._without_hidden_references deletes the required 'source' (income.*.source is "
+                             "not in _ENTRY_REFERENCES) and assemble.budget reads line['source']: KeyError"),
+    "escaped-control-characters": ({**CONTEXT, "stakeholders/moe.yml": b'name: "Mini\\x01stry\\x7f\\x9b"\n'
+                                    b"sector: public\n"}, None),
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
+                                  for n, (_, why) in BUILD_INPUTS.items()])
+def test_checked_partnership_builds(name, tmp_path):
+    """What check accepts, build must build (or refuse with a message, never a traceback)."""
+    from mspsite.build import render_project
+
+    files, _ = BUILD_INPUTS[name]
+    root = tmp_path / "project"
+    for rel, content in {**make_corpus.TEMPLATE, **files}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
+    report = validate(load_project(root))
+    assert not report.errors, report.format("text")
+    with _alarm(60):
+        try:
+            site, _, pages = render_project(root, history=False, search=False)
+        except MspsiteError as exc:   # a refusal with a message is fine; a crash is not
+            pytest.fail(f"build refused a partnership that check accepted: {exc}")
+    assert pages > 0 and "index.html" in site.files
