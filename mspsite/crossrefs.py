@@ -263,7 +263,16 @@ def _contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-_BY_KIND = {"mspsite": _mspsite, "goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
+def _partnership(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+    level = doc.data.get("visibility")
+    if level not in (None, "public"):
+        return [error(doc.locations.value(("visibility",)), "the partnership itself cannot be hidden: a portal "
+                      "without it has no name", "remove 'visibility' here and mark single fields instead",
+                      code="visibility")]
+    return []
+
+
+_BY_KIND = {"mspsite": _mspsite, "partnership": _partnership, "goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
             "stakeholder": _stakeholder, "glossary": _glossary}
 
 

@@ -79,6 +79,10 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
             cursor = pos + len(url)
         loc = _body_location(doc, pos)
         parts = urlsplit(url)
+        # browsers ignore tabs, newlines and spaces inside a scheme ('jav&#9;ascript:'); so does this check
+        squeezed = re.sub(r"[\x00-\x20`]", "", url)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", squeezed) and not parts.scheme:
+            parts = urlsplit(squeezed)
         if parts.scheme or url.startswith("//"):
             if parts.scheme.lower() not in SAFE_SCHEMES:
                 found.append(warning(loc, f"link with '{parts.scheme or '//'}:' is not allowed and will be removed",

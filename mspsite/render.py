@@ -83,9 +83,10 @@ class _Links:
         return rel
 
 
-def _link_terms(html: str, terms: list[tuple[re.Pattern, str]], linked: set[str], href: str) -> str:
-    """Link the first use of each glossary term on a page to its entry."""
-    if not terms:
+def _link_terms(html: str, terms: "re.Pattern | None", names: dict[str, str], linked: set[str], href: str) -> str:
+    """Link the first use of each glossary term on a page to its entry: one pass with one
+    pattern for all terms, outside links, code and headings, never inside an &entity;."""
+    if terms is None:
         return html
     out, skip = [], 0
     for piece in re.split(r"(<[^>]+>)", html):
@@ -96,15 +97,13 @@ def _link_terms(html: str, terms: list[tuple[re.Pattern, str]], linked: set[str]
             out.append(piece)
             continue
         if skip <= 0:
-            for pattern, slug in terms:
-                if slug in linked:
-                    continue
-                m = pattern.search(piece)
-                if m:
-                    linked.add(slug)
-                    piece = (piece[:m.start()] + f'<a class="term" href="{href}#term-{slug}">{m.group(0)}</a>'
-                             + piece[m.end():])
-                    break  # one term per text run keeps offsets simple; later runs take the rest
+            def link(m: re.Match) -> str:
+                slug_ = names[m.group(0).casefold()]
+                if slug_ in linked:
+                    return m.group(0)
+                linked.add(slug_)
+                return f'<a class="term" href="{href}#term-{slug_}">{m.group(0)}</a>'
+            piece = terms.sub(link, piece)
         out.append(piece)
     return "".join(out)
 
@@ -130,9 +129,11 @@ class Renderer:
                                autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                extensions=["jinja2.ext.i18n"])
         self.env.install_gettext_translations(self.gettext, newstyle=True)
-        self.terms = sorted(((re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE), slug(t.term))
-                             for t in p.glossary for name in (t.term, *t.aliases)),
-                            key=lambda x: -len(x[0].pattern))
+        self.term_names = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
+        # longest first, so 'clean cooking fund' wins over 'clean cooking'; (?<![&#]) keeps &lt; whole
+        self.terms = re.compile(r"(?<![&#\w])(?:" + "|".join(
+            re.escape(n) for n in sorted(self.term_names, key=len, reverse=True)) + r")\b(?!;)",
+            re.IGNORECASE) if self.term_names else None
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
             progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
@@ -179,7 +180,7 @@ class Renderer:
             return Markup("")
         page: PlannedPage = ctx["page"]
         html = to_html(text, self.links.resolver(page.url, source or page.source))
-        html = _link_terms(html, self.terms, ctx["linked_terms"], relative(page.url, "glossary/"))
+        html = _link_terms(html, self.terms, self.term_names, ctx["linked_terms"], relative(page.url, "glossary/"))
         return Markup(html)
 
     def page(self, page: PlannedPage) -> str:

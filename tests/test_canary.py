@@ -85,6 +85,7 @@ def make_variant(name: str, dest: Path) -> Path:
         (dest / "pages" / "raw-html.md").write_text(RAW_HTML_PAGE, encoding="utf-8")
         _edit(dest / "glossary.yml", "terms:\n  - term: Clean energy",
               "visibility: funders\nterms:\n  - term: CANARY-funders-glossary-1")
+    elif name == "hidden-partnership":
         _edit(dest / "partnership.yml", "name: Canary Partnership\n",
               "name: CANARY-partners-partnership-1\nvisibility: partners\n")
     elif name == "hidden-source":
@@ -519,14 +520,21 @@ def test_latest_measurement_is_the_latest_visible_one(clearance, sites):
 
 
 # -- variants: kinds hidden as a whole, raw HTML links, hidden references in aggregates -----------
-def test_single_file_kinds_hidden_as_a_whole(sites):
-    """glossary.yml and partnership.yml with their own visibility: nothing of them in a public build."""
+def test_single_file_kinds_hidden_as_a_whole(sites, tmp_path):
+    """glossary.yml with its own visibility: nothing of it in a public build. The partnership
+    itself cannot be hidden (a portal without it has no name): the build refuses, writing nothing."""
+    from mspsite.errors import ContentError
+
     site = sites("extra", "public")
     found = leaks(site, "public")
     assert not found, _report(found)
     everything = _gather(site)
     assert b"canary-funders-glossary-1" not in everything.lower()
-    assert b"canary-partners-partnership-1" not in everything.lower()
+    src = make_variant("hidden-partnership", tmp_path / "src")
+    with pytest.raises(ContentError) as refused:
+        _build(src, tmp_path / "site", "public")
+    assert "partnership.yml:2:13: error: the partnership itself cannot be hidden" in refused.value.report.format()
+    assert not (tmp_path / "site").exists()
 
 
 def test_raw_html_link_to_hidden_item_is_plain_text(sites):
