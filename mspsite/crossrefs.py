@@ -32,6 +32,7 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
         found.extend(_codes(doc))
         found.extend(_texts(doc, config))
         found.extend(_contacts(doc, config))
+        found.extend(_date_order(doc))
         check = _BY_KIND.get(doc.kind.name)
         if check:
             found.extend(check(doc, config))
@@ -178,11 +179,6 @@ def _decision(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
 
 def _budget(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     found = []
-    period = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
-    start, end = _date(period.get("start")), _date(period.get("end"))
-    if start and end and end < start:
-        found.append(error(doc.locations.value(("period", "end")), f"period ends ({end}) before it starts "
-                           f"({start})", code="implausible-date"))
     reporting = config.currency
     own = doc.data.get("currency") or reporting
     if own is None:
@@ -202,28 +198,29 @@ def _budget(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-def _report(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
-    period = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
-    start, end = _date(period.get("start")), _date(period.get("end"))
+# Pairs of dates that must come in order: (first, second, message).
+_DATE_ORDER = {
+    "budget": (("period", "start"), ("period", "end"), "period ends ({end}) before it starts ({start})"),
+    "report": (("period", "start"), ("period", "end"), "period ends ({end}) before it starts ({start})"),
+    "event": (("date",), ("end",), "event ends ({end}) before it starts ({start})"),
+    "stakeholder": (("joined",), ("left",), "left ({end}) before joining ({start})"),
+}
+
+
+def _date_order(doc: RawDocument) -> list[Diagnostic]:
+    if doc.kind.name not in _DATE_ORDER:
+        return []
+    first, second, message = _DATE_ORDER[doc.kind.name]
+
+    def at(path):
+        node = doc.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return _date(node)
+
+    start, end = at(first), at(second)
     if start and end and end < start:
-        return [error(doc.locations.value(("period", "end")), f"period ends ({end}) before it starts ({start})",
-                      code="implausible-date")]
-    return []
-
-
-def _event(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
-    start, end = _date(doc.data.get("date")), _date(doc.data.get("end"))
-    if start and end and end < start:
-        return [error(doc.locations.value(("end",)), f"event ends ({end}) before it starts ({start})",
-                      code="implausible-date")]
-    return []
-
-
-def _stakeholder(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
-    joined, left = _date(doc.data.get("joined")), _date(doc.data.get("left"))
-    if joined and left and left < joined:
-        return [error(doc.locations.value(("left",)), f"left ({left}) before joining ({joined})",
-                      code="implausible-date")]
+        return [error(doc.locations.value(second), message.format(start=start, end=end), code="implausible-date")]
     return []
 
 
@@ -272,8 +269,8 @@ def _partnership(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return []
 
 
-_BY_KIND = {"mspsite": _mspsite, "partnership": _partnership, "goal": _goal, "decision": _decision, "budget": _budget, "report": _report, "event": _event,
-            "stakeholder": _stakeholder, "glossary": _glossary}
+_BY_KIND = {"mspsite": _mspsite, "partnership": _partnership, "goal": _goal, "decision": _decision,
+            "budget": _budget, "glossary": _glossary}
 
 
 def _supersedes_cycles(raw: RawProject) -> list[Diagnostic]:
