@@ -11,7 +11,8 @@ from .config import SiteConfig, build_date
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import ID_PATTERN, REFERENCES, get_path, visibility_rank, values_at
 from .schemas import text_paths
-from .load import RawDocument, RawProject
+from .load import RawDocument, RawProject, is_inside
+from .theme import bundled_themes
 
 
 def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
@@ -36,6 +37,7 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
         check = _BY_KIND.get(doc.kind.name)
         if check:
             found.extend(check(doc, config))
+    found.extend(_theme(raw))
     found.extend(_supersedes_cycles(raw))
     found.extend(_superseded_status(raw))
     found.extend(_budget_overlaps(raw))
@@ -250,6 +252,25 @@ def _mspsite(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
+def _theme(raw: RawProject) -> list[Diagnostic]:
+    """A theme is bundled, or a folder inside the partnership folder: nothing outside is read."""
+    doc = raw.single("mspsite")
+    theme = doc.data.get("theme") if doc else None
+    if not isinstance(theme, str) or theme in bundled_themes():
+        return []
+    folder = raw.root / theme
+    names = ", ".join(sorted(bundled_themes()))
+    if theme.startswith("/") or not is_inside(raw.root, folder):
+        return [error(doc.locations.value(("theme",)), f"theme '{theme}' is outside the partnership folder",
+                      f"put the theme folder inside the partnership folder, or use a bundled theme ({names})",
+                      code="path")]
+    if not (folder / "templates").is_dir():
+        return [error(doc.locations.value(("theme",)), f"theme '{theme}' not found: it is neither a bundled theme "
+                      f"({names}) nor a folder with templates/ in it", did_you_mean(theme, bundled_themes()),
+                      code="path")]
+    return []
+
+
 def _contrast(a: str, b: str) -> float:
     def luminance(hex_colour: str) -> float:
         channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -299,7 +320,7 @@ def _supersedes_cycles(raw: RawProject) -> list[Diagnostic]:
 
 def _superseded_status(raw: RawProject) -> list[Diagnostic]:
     decisions = raw.of_kind("decision")
-    replaced = {d.data.get("supersedes") for d in decisions}
+    replaced = {d.data.get("supersedes") for d in decisions if isinstance(d.data.get("supersedes"), str)}
     found = []
     for d in decisions:
         if d.data.get("status") == "superseded" and d.id not in replaced:
@@ -307,7 +328,7 @@ def _superseded_status(raw: RawProject) -> list[Diagnostic]:
                                  "supersedes it", "add 'supersedes: " + d.id + "' to the decision that replaced it",
                                  code="decision"))
         target = d.data.get("supersedes")
-        other = next((x for x in decisions if x.id == target), None)
+        other = next((x for x in decisions if x.id == target), None) if isinstance(target, str) else None
         if other and other.data.get("status") not in ("superseded", None):
             found.append(warning(d.locations.value(("supersedes",)), f"supersedes '{target}', whose status is "
                                  f"still {other.data.get('status')}", f"set status: superseded in {other.path}",

@@ -39,7 +39,8 @@ class Diagnostic:
 
     def format_text(self, root: str = "") -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{_display(self.location, root)}: {self.severity.value}: {self.message}{hint}"
+        # one diagnostic, one line: a line break in a quoted value or a file name is shown escaped
+        return _printable(f"{_display(self.location, root)}: {self.severity.value}: {self.message}{hint}")
 
     def format_github(self, root: str = "") -> str:
         loc = self.location
@@ -147,6 +148,14 @@ class Report:
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
         return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))} | {0x0A: "\\n", 0x0D: "\\r",
+                                                                               0x09: "\\t"}
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROL)
 
 
 def _join(root: str, path: str) -> str:

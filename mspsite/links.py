@@ -11,7 +11,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import PATH_FIELDS, visibility_rank, values_at
 from .load import RawDocument, RawProject, is_inside
-from .markup import link_targets
+from .markup import link_targets, too_complex
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -45,6 +45,8 @@ def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | 
             return None, f"file not found: '{target}'", \
                 f"links in Markdown start from the file's own folder: write '{posixpath.relpath(target, base)}'"
         return None, f"file not found: '{target}'", _nearby(raw.files, rel, base)
+    if not full.is_file():
+        return None, f"'{target}' is not a regular file", "replace it with an ordinary file"
     return rel, None, None
 
 
@@ -64,7 +66,10 @@ def check_links(raw: RawProject, config: SiteConfig, clearance: str = "public") 
                 _, problem, hint = resolve_path(raw, None, value)
                 if problem:
                     found.append(error(doc.locations.value(at), problem, hint, code="path"))
-        if doc.body:
+        if doc.body and (why := too_complex(doc.body)):
+            found.append(error(Location(doc.path, doc.body_line), f"the text is too complex to publish ({why})",
+                               "split it into several pages", code="too-complex"))
+        elif doc.body:
             found.extend(_body_links(raw, doc, visibility, clearance))
     return found
 

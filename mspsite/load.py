@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,11 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
 def _walk(root: Path, output: str, report: Report):
     """Relative paths of the files to consider, sorted; skips dot-folders, the
     output folder, folders mspsite built and editor backups."""
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    def unreadable(exc: OSError) -> None:
+        rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
+        report.add(error(Location(rel), f"cannot read the folder: {exc.strerror}", code="io"))
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
         here = Path(folder)
         rel_folder = here.relative_to(root).as_posix()
         keep = []
@@ -106,6 +111,8 @@ def _walk(root: Path, output: str, report: Report):
                     report.add(warning(Location(rel), "symbolic link to a folder outside the partnership folder is "
                                        "ignored", code="path"))
                 continue
+            if d.endswith((".yml", ".yaml", ".md")) and rel_folder in FOLDERS and not any((here / d).iterdir()):
+                report.add(warning(Location(rel), f"'{rel}' is a folder, not a file; it is ignored", code="unknown-file"))
             keep.append(d)
         dirs[:] = keep
         for name in sorted(files):
@@ -160,6 +167,9 @@ def _read(root: Path, rel: str, kind: Kind, report: Report) -> RawDocument | Non
     if kind.folder and not _valid_id(stem, rel, report):
         return None
     try:
+        if not stat.S_ISREG(os.stat(root / rel).st_mode):  # a FIFO or device would block or never end
+            raise ReadError(error(Location(rel), "not a regular file", "replace it with an ordinary text file",
+                                  code="io"))
         with open(root / rel, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             data = fh.read(MAX_FILE_BYTES + 1)  # never more than it takes to say it is too large

@@ -5,6 +5,7 @@ rendered HTML is cleaned by an allow-list (nh3) before it reaches a page."""
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from typing import Callable
@@ -40,8 +41,24 @@ def make_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
 
 
+# Python-Markdown's inline patterns slow down more than linearly on thousands of
+# brackets or tags in one text (16,000 '[' took a minute); no real page comes near.
+MAX_BRACKETS, MAX_TAGS = 4_000, 20_000
+
+
+def too_complex(text: str) -> str | None:
+    """Why a text is too complex to render as Markdown, or None."""
+    if text.count("[") > MAX_BRACKETS:
+        return f"more than {MAX_BRACKETS:,} '[' characters"
+    if text.count("<") > MAX_TAGS:
+        return f"more than {MAX_TAGS:,} '<' characters"
+    return None
+
+
 def to_html(text: str, resolve: Resolver | None = None) -> str:
     """Markdown to clean HTML: links resolved, raw HTML sanitised, comments gone."""
+    if too_complex(text):  # check reports it; never hang a build on it
+        return "<p>" + html.escape(text) + "</p>"
     return sanitise(make_markdown().convert(text), resolve)
 
 
@@ -77,6 +94,8 @@ class _Targets(HTMLParser):
 
 def link_targets(text: str) -> list[tuple[str, str]]:
     """(tag, url) of every link and embedded resource as written, in document order."""
+    if too_complex(text):
+        return []
     parser = _Targets()
     parser.feed(make_markdown().convert(text))
     return parser.found

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import MspsiteError
+from .load import is_inside
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ def bundled_themes() -> dict[str, Path]:
 def load_theme(name: str, src: Path) -> Theme:
     bundled = bundled_themes()
     folder = bundled.get(name) or (src / name)
+    if name not in bundled and not is_inside(src, folder):
+        raise MspsiteError(f"mspsite.yml: theme '{name}' is outside the partnership folder; nothing outside it is read")
     if not (folder / "templates").is_dir():
         raise MspsiteError(f"mspsite.yml: theme '{name}' not found: neither a bundled theme "
                            f"({', '.join(sorted(bundled))}) nor a folder with templates/ inside the partnership folder")

@@ -106,7 +106,9 @@ def _convert(exc: ValidationError, doc: RawDocument) -> list[Diagnostic]:
             return []  # reported once, as not a finite number
         words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
                  "exclusiveMaximum": "less than"}[kind]
-        return [error(loc, f"'{name}' must be {words} {exc.validator_value}; found {value}", code="schema-range")]
+        limit = exc.validator_value
+        limit = f"{int(limit):,}" if isinstance(limit, float) and limit.is_integer() and abs(limit) >= 10**6 else limit
+        return [error(loc, f"'{name}' must be {words} {limit}; found {value}", code="schema-range")]
     if kind in ("minLength", "minProperties"):
         return [error(loc, f"'{name}' must not be empty", code="schema-empty")]
     if kind == "minItems":
@@ -172,6 +174,8 @@ def _date_problem(value) -> str:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
     if m:
         year, month, day = map(int, m.groups())
+        if year == 0:
+            return f"'{value}' is not a real date (there is no year 0)"
         if 1 <= month <= 12:
             return f"'{value}' is not a real date ({calendar.month_name[month]} {year} has " \
                    f"{calendar.monthrange(year, month)[1]} days)"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
@@ -23,6 +24,7 @@ from .diagnostics import Diagnostic, Location, error
 
 MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 32
+MAX_NODES = 50_000   # far more than any content file needs; bounds check time and memory
 
 Path_ = tuple  # a path into the data: keys and list indices
 
@@ -121,7 +123,7 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
                                   "mspsite reads YAML 1.2; remove the line", code="yaml-directive"))
         if line.startswith(("---", "...")) or (line and not line.startswith("#")):
             break
-    depth = documents = 0
+    depth = documents = nodes = 0
     try:
         for event in YAML(typ="rt").parse(io.StringIO(text)):
             if isinstance(event, DocumentStartEvent):
@@ -141,6 +143,11 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
             if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
                 raise ReadError(error(at(event.start_mark), "YAML merge key '<<' is not allowed",
                                       "write the fields out in full", code="yaml-alias"))
+            if isinstance(event, NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise ReadError(error(at(event.start_mark), f"the file holds more than {MAX_NODES:,} values",
+                                          "split it into several files", code="yaml-depth"))
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -150,8 +157,19 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
                 depth -= 1
     except MarkedYAMLError as exc:
         raise ReadError(_yaml_error(exc, path, line_offset)) from None
+    except ReaderError as exc:  # a character YAML does not allow, such as a control character
+        raise ReadError(_reader_error(exc, text, path, line_offset)) from None
     except YAMLError as exc:
         raise ReadError(error(Location(path, 1 + line_offset), f"invalid YAML: {exc}", code="yaml")) from None
+
+
+def _reader_error(exc: ReaderError, text: str, path: str, line_offset: int) -> Diagnostic:
+    before = text[:exc.position]
+    line = before.count("\n") + 1 + line_offset
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return error(Location(path, line, column), f"character U+{ord(character):04X} is not allowed in YAML",
+                 "remove it (it is invisible in most editors)", code="encoding")
 
 
 def _written(tag: str) -> str:
@@ -224,7 +242,11 @@ def _plain(node, at: tuple, locations: Locations, offset: int):
         return int(node)
     if isinstance(node, float):
         return float(node) if math.isfinite(node) else _NonFinite(float(node))
-    return str(node)
+    text = str(node)
+    if any("\ud800" <= c <= "\udfff" for c in text):  # "\ud800" escapes make text no file can hold
+        raise ReadError(error(locations.value(at), "the text contains an invalid character (a lone surrogate, "
+                              "such as \\ud800)", "remove the \\u escape", code="encoding"))
+    return text
 
 
 class _NonFinite(float):

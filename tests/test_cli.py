@@ -150,3 +150,11 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text().split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
     assert len(readme) == 2 and readme[0].startswith("pip install . && mspsite build sample-partnership")
     assert readme[1] in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_sample_schemas_are_current():
+    from mspsite.schemas import schema_files
+
+    folder = ROOT / "sample-partnership" / ".schemas"
+    assert {p.name: p.read_text() for p in folder.glob("*.json")} == schema_files(), \
+        "run: mspsite schema -o sample-partnership/.schemas"
