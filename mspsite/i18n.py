@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import gettext
+import math
 import re
 from decimal import Decimal
 from functools import cache
@@ -47,6 +48,8 @@ class Formats:
     def number(self, value) -> str:
         if value is None:
             return ""
+        if isinstance(value, float) and not (1e-6 <= abs(value) <= 1e15 or value == 0):
+            return f"{value:g}"   # beyond what a locale pattern can show (Babel raises)
         if isinstance(value, str):
             return value
         if isinstance(value, float) and value.is_integer():
@@ -65,4 +68,6 @@ class Formats:
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return ""
+        if not math.isfinite(value) or abs(value) > 1e6:
+            return "—"   # a share this large means a near-zero base: no meaningful percentage
         return format_percent(value, locale=self.locale, format="#,##0" + ("." + "0" * digits if digits else "") + "%")

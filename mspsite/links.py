@@ -26,6 +26,15 @@ def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | 
     base = base or ""
     if "\\" in target:
         return None, f"path '{target}' uses '\\'", "separate folders with '/'"
+    if "\x00" in target:
+        return None, "the path contains a NUL character", None
+    try:
+        return _resolve(raw, base, target)
+    except (OSError, ValueError) as exc:  # a name longer than the system allows, a loop of links, ...
+        return None, f"'{target[:80]}' cannot be used as a path ({getattr(exc, 'strerror', None) or exc})", None
+
+
+def _resolve(raw: RawProject, base: str, target: str) -> tuple[str | None, str | None, str | None]:
     rel = posixpath.normpath(posixpath.join(base, target))
     if rel == ".." or rel.startswith("../"):
         inside = posixpath.normpath(target.lstrip("./"))
