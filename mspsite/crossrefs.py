@@ -38,6 +38,7 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
         if check:
             found.extend(check(doc, config))
     found.extend(_theme(raw))
+    found.extend(_iati(raw))
     found.extend(_supersedes_cycles(raw))
     found.extend(_superseded_status(raw))
     found.extend(_budget_overlaps(raw))
@@ -249,6 +250,31 @@ def _mspsite(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
                 found.append(warning(doc.locations.value(("colors", key)), f"colour {value} has a contrast of "
                                      f"{ratio:.1f}:1 against white; text in it needs 4.5:1 to be readable",
                                      "choose a darker shade", code="contrast"))
+    return found
+
+
+def _iati(raw: RawProject) -> list[Diagnostic]:
+    """With an iati: block, what the IATI export needs must be there: caught here, in a pull
+    request's check, rather than by the build."""
+    settings = raw.single("mspsite")
+    if settings is None or not isinstance(settings.data.get("iati"), dict):
+        return []
+    found = []
+    partnership = raw.single("partnership")
+    if partnership is not None:
+        for name, example in (("phase", "implementation"), ("founded", "2021-03-15")):
+            if name not in partnership.data:
+                found.append(error(partnership.locations.value(()), f"missing field '{name}', needed for the "
+                                   "IATI export (mspsite.yml has an iati: block)", f"add {name}: {example}",
+                                   code="missing-field"))
+    if not raw.of_kind("stakeholder"):
+        found.append(error(settings.locations.key(("iati",)), "the IATI export needs at least one participating "
+                           "organisation", "add a partner in stakeholders/", code="missing-field"))
+    for doc in raw.of_kind("stakeholder"):
+        code = doc.data.get("iati_type")
+        if isinstance(code, int) and str(code) not in codelist("OrganisationType"):
+            found.append(error(doc.locations.value(("iati_type",)), f"unknown IATI organisation type {code}",
+                               did_you_mean(str(code), codelist("OrganisationType")), code="unknown-code"))
     return found
 
 

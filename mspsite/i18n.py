@@ -48,7 +48,7 @@ class Formats:
     def number(self, value) -> str:
         if value is None:
             return ""
-        if isinstance(value, float) and not (1e-6 <= abs(value) <= 1e15 or value == 0):
+        if isinstance(value, (int, float, Decimal)) and value and not 1e-6 <= abs(value) <= 1e20:
             return f"{value:g}"   # beyond what a locale pattern can show (Babel raises)
         if isinstance(value, str):
             return value
@@ -59,6 +59,8 @@ class Formats:
     def money(self, value: Decimal | float | None, currency: str | None = None) -> str:
         if value is None:
             return ""
+        if abs(value) > 10**20:   # beyond Babel's 28-digit context; still shown, never a crash
+            return f"{currency or self.currency or ''} {value:,.2f}".strip()
         pattern = self.locale.currency_formats["standard"].pattern.split(";")[0]
         if Decimal(value) == Decimal(value).to_integral():
             pattern = re.sub(r"\.0+", "", pattern)  # whole amounts read better without ".00"

@@ -52,6 +52,8 @@ TEMPLATE: dict[str, bytes] = {
 
 # Items the FULL documents refer to, so that a wrong value is the only problem in a case.
 SUPPORT: dict[str, bytes] = {
+    # what the IATI export needs from partnership.yml when mspsite.yml has an iati: block
+    "partnership.yml": TEMPLATE["partnership.yml"] + b"phase: implementation\nfounded: 2021-03-15\n",
     "stakeholders/moe.yml": b"name: Ministry of Energy\nsector: public\n",
     "bodies/steering.yml": b"name: Steering Committee\nkind: steering\n",
     "goals/clean-cooking.yml": b"title: Clean cooking for all\n",
@@ -70,7 +72,7 @@ SUPPORT: dict[str, bytes] = {
 _MOE, _STEERING = "stakeholders/moe.yml", "bodies/steering.yml"
 _PLANS = ("decisions/old-plan.md", "decisions/new-plan.md")
 SUPPORT_FOR: dict[str, tuple[str, ...]] = {
-    "mspsite": ("media/logo.svg",), "partnership": (_MOE, "media/mou.pdf"), "glossary": (),
+    "mspsite": ("media/logo.svg", _MOE, "partnership.yml"), "partnership": (_MOE, "media/mou.pdf"), "glossary": (),
     "stakeholder": ("media/logo.svg",), "body": (_MOE,), "goal": (_MOE,),
     "decision": (_MOE, _STEERING, "goals/clean-cooking.yml", *_PLANS, "meetings/2025-02-12-steering.md"),
     "meeting": (_MOE, _STEERING, *_PLANS), "budget": (_MOE, "goals/clean-cooking.yml"), "report": (_MOE,),
