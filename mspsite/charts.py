@@ -138,7 +138,7 @@ def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: 
                    f'<title>{_esc(f"{d.isoformat()}: {fmt(v)}{u}")}</title></circle>')
 
     if description is None:
-        (d0, _v0), (d1, v1) = points[0], points[-1]
+        d0, (d1, v1) = points[0][0], points[-1]
         description = _("Measurements: %(count)s, from %(start)s to %(end)s; latest %(latest)s.") % {
             "count": len(points), "start": d0.isoformat(), "end": d1.isoformat(), "latest": f"{fmt(v1)}{u}"}
         if base is not None:

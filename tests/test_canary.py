@@ -220,13 +220,10 @@ def test_fixture_passes_strict_check():
 
 
 def _resolve(node: dict) -> dict:
-    while "$ref" in node:
-        file, _, fragment = node["$ref"].partition("#")
-        doc = json.loads((SCHEMAS / (file or "common.schema.json")).read_text())
-        for part in fragment.strip("/").split("/"):
-            doc = doc[part]
-        node = {**doc, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    """A schema node with its $ref followed (mspsite's own resolver), its own keys kept."""
+    from mspsite.schemas import resolve
+
+    return {**resolve(node), **{k: v for k, v in node.items() if k != "$ref"}}
 
 
 def visibility_mappings() -> dict[str, set[str]]:

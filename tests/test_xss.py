@@ -437,13 +437,10 @@ def _make_link_targets(root: Path) -> None:
 
 # -- the schemas' free-text fields, to prove every one holds the corpus ------------------------
 def _resolve(node: dict) -> dict:
-    while "$ref" in node:
-        file, _, fragment = node["$ref"].partition("#")
-        doc = json.loads((SCHEMAS / (file or "common.schema.json")).read_text())
-        for part in fragment.strip("/").split("/"):
-            doc = doc[part]
-        node = {**doc, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    """A schema node with its $ref followed (mspsite's own resolver), its own keys kept."""
+    from mspsite.schemas import resolve
+
+    return {**resolve(node), **{k: v for k, v in node.items() if k != "$ref"}}
 
 
 def free_text_fields() -> set[str]:
