@@ -89,6 +89,7 @@ def test_typo_folder_warns_with_did_you_mean(tmp_path: Path):
 
 
 def test_large_file_is_rejected_without_reading_it_all(tmp_path: Path):
+    # made at run time (the golden projects hold only small files): a 50 MB sparse file
     (tmp_path / "mspsite.yml").write_text("title: T\n")
     (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
     (tmp_path / "stakeholders").mkdir()
