@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from . import model as m
 from .config import SiteConfig, read_config
-from .kinds import REFERENCES, get_path, values_at
+from .kinds import REFERENCES, get_path, markdown_texts, values_at
 from .load import RawDocument, RawProject
 from .localise import localise, merge_translation
 from .schemas import text_paths
+from .unshown import without_unshown
 from .visibility import filter_nested, visible, without_hidden_links
 
 
@@ -49,20 +50,34 @@ def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str):
         level = doc.data.get("visibility", config.default_visibility)
         data, withheld = filter_nested(_without_hidden_references(doc, visible_ids), clearance)
         base = posixpath.dirname(doc.path)
-        data = _map_texts(doc.kind.name, data, lambda t: without_hidden_links(t, base, hidden_files))
+        data = _published_fields(doc.kind.name, data, base, hidden_files)
         record = dict(data)
-        text = without_hidden_links(doc.body or "", base, hidden_files)
+        text = _published_text(doc.body or "", base, hidden_files)
         translation = translations.get((doc.kind.name, doc.id, lang))
         if translation and lang != config.default_language:
-            translated = _map_texts(doc.kind.name, dict(translation.data),
-                                    lambda t: without_hidden_links(t, base, hidden_files))
+            translated = _published_fields(doc.kind.name, dict(translation.data), base, hidden_files)
             data = merge_translation(doc.kind.name, data, translated, lang, config.default_language)
             if translation.body and translation.body.strip():
-                text = without_hidden_links(translation.body, base, hidden_files)
+                text = _published_text(translation.body, base, hidden_files)
         data = localise(doc.kind.name, data, lang, config.default_language)
         data.setdefault("visibility", level)
         prepared.setdefault(doc.kind.name, {})[doc.id] = _Prepared(doc, data, withheld, text, record)
     return prepared, len(items) - len(shown)
+
+
+def _published_text(markdown: str, base: str, hidden: set[str]) -> str:
+    """A Markdown text as every output publishes it: without what no page shows (comments,
+    unused link definitions), then without links to items this readership may not see."""
+    return without_hidden_links(without_unshown(markdown), base, hidden)
+
+
+def _published_fields(kind: str, data: dict, base: str, hidden: set[str]) -> dict:
+    """The data with its Markdown fields cleaned like bodies, and links to hidden items
+    taken out of every text field."""
+    data = copy.deepcopy(data)
+    for at, text in list(markdown_texts(kind, data)):
+        get_path(data, at[:-1])[at[-1]] = without_unshown(text)
+    return _map_texts(kind, data, lambda t: without_hidden_links(t, base, hidden))
 
 
 def _map_texts(kind: str, data: dict, change) -> dict:

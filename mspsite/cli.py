@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -29,11 +32,25 @@ def cli() -> None:
               help="Readership to check links for.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
               help="text for people, github for pull-request annotations, json for tools.")
-def check(directory: Path, strict: bool, clearance: str, fmt: str) -> None:
+@click.option("--base", metavar="REV", help="With --format github: the revision a pull request is compared with; "
+              "a notice marks each theme file changed since then (default: origin/$GITHUB_BASE_REF on a GitHub "
+              "pull request; without one, every theme file).")
+def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | None) -> None:
     """Check a partnership folder and report every problem with its location."""
-    report = validate(load_project(directory), clearance)
+    if base is not None and fmt != "github":
+        raise click.UsageError("--base is for --format github: it marks changed theme files on a pull request")
+    raw = load_project(directory)
+    report = validate(raw, clearance)
     root = os.path.normpath(str(directory))
     output = report.format(fmt, root)
+    if fmt == "github":  # notices are for the reviewer: they never fail the check, even with --strict
+        from .config import read_config
+        from .review import review_notices
+
+        github_base = os.environ.get("GITHUB_BASE_REF")
+        notices = review_notices(directory, read_config(raw).theme,
+                                 base or (f"origin/{github_base}" if github_base else None))
+        output = "\n".join(filter(None, [output, *(d.format_github(root) for d in notices)]))
     if output:
         click.echo(output)
     if fmt == "text":
@@ -57,15 +74,15 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
     from .errors import ContentError
 
     try:
-        with _progress() as progress:
+        with _terminate_as_interrupt(), _progress() as progress:
             result = run_build(directory, output, clearance=clearance, site_url=site_url, strict=strict,
                                progress=progress, pdf=pdf)
     except ContentError as exc:
         click.echo(exc.report.format("text", os.path.normpath(str(directory))), err=True)
         raise click.ClickException(f"not built: {exc.report.summary()}; the previous site is unchanged") from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo("mspsite: interrupted; the previous site is unchanged", err=True)
-        sys.exit(130)
+        sys.exit(128 + signal.SIGTERM if isinstance(exc, _Terminated) else 130)
     out = output or directory / "site"
     if result.report.warnings:
         click.echo(result.report.format("text", os.path.normpath(str(directory))), err=True)
@@ -86,6 +103,28 @@ def serve(directory: Path, port: int, clearance: str, debug: bool) -> None:
     from .serve import serve as run_serve
 
     run_serve(directory, port=port, clearance=clearance, debug=debug)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM arrived."""
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (`kill`, a cancelled CI job) stops a build as Ctrl-C does, so its cleanups run: the temporary
+    folders go, the previous site stays. Only the main thread may set a handler (CliRunner may use another)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _progress:
@@ -197,11 +236,13 @@ def import_() -> None:
 @click.option("--activity", help="The iati-identifier of the activity to import (default: the first).")
 def import_iati_command(file: Path, output: Path, activity: str | None) -> None:
     """Create a starter partnership folder from an IATI activity file."""
-    from .iati_import import NOTE, import_iati
+    from .iati_import import MAX_IATI_BYTES, NOTE, import_iati
 
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise click.ClickException(f"{output} exists and is not empty; choose a new folder")
-    files = import_iati(file.read_bytes(), activity)
+    with open(file, "rb") as fh:
+        data = fh.read(MAX_IATI_BYTES + 1)   # never more than it takes to say it is too large
+    files = import_iati(data, activity)
     for rel, text in sorted(files.items()):
         path = output / rel
         path.parent.mkdir(parents=True, exist_ok=True)

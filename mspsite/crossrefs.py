@@ -3,16 +3,14 @@ money has a currency, translations have an original in a portal language."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from .codelists import codelist
 from .config import SiteConfig, build_date
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import ID_PATTERN, REFERENCES, get_path, visibility_rank, values_at
-from .schemas import text_paths
-from .load import RawDocument, RawProject, is_inside
-from .theme import bundled_themes
+from .schemas import parse_date, text_paths
+from .load import RawDocument, RawProject
 
 
 def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
@@ -37,19 +35,11 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
         check = _BY_KIND.get(doc.kind.name)
         if check:
             found.extend(check(doc, config))
-    found.extend(_theme(raw))
     found.extend(_iati(raw))
     found.extend(_supersedes_cycles(raw))
     found.extend(_superseded_status(raw))
     found.extend(_budget_overlaps(raw))
     return found
-
-
-def _date(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def _codes(doc: RawDocument) -> list[Diagnostic]:
@@ -140,13 +130,13 @@ def _goal(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
                 found.append(error(doc.locations.value((*at, "id")), f"duplicate indicator id '{ind['id']}' in "
                                    "this goal", code="duplicate-id"))
             seen_indicators.add(ind["id"])
-        base = _date((ind.get("baseline") or {}).get("date") if isinstance(ind.get("baseline"), dict) else None)
-        target = _date((ind.get("target") or {}).get("date") if isinstance(ind.get("target"), dict) else None)
+        base = parse_date((ind.get("baseline") or {}).get("date") if isinstance(ind.get("baseline"), dict) else None)
+        target = parse_date((ind.get("target") or {}).get("date") if isinstance(ind.get("target"), dict) else None)
         if base and target and target <= base:
             found.append(error(doc.locations.value((*at, "target", "date")), f"target date {target} is not after "
                                f"the baseline date {base}", code="implausible-date"))
         for mat, m in values_at(ind, "measurements.*"):
-            when = _date(m.get("date")) if isinstance(m, dict) else None
+            when = parse_date(m.get("date")) if isinstance(m, dict) else None
             if when is None:
                 continue
             loc = doc.locations.value((*at, *mat, "date"))
@@ -219,7 +209,7 @@ def _date_order(doc: RawDocument) -> list[Diagnostic]:
         node = doc.data
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
-        return _date(node)
+        return parse_date(node)
 
     start, end = at(first), at(second)
     if start and end and end < start:
@@ -276,25 +266,6 @@ def _iati(raw: RawProject) -> list[Diagnostic]:
             found.append(error(doc.locations.value(("iati_type",)), f"unknown IATI organisation type {code}",
                                did_you_mean(str(code), codelist("OrganisationType")), code="unknown-code"))
     return found
-
-
-def _theme(raw: RawProject) -> list[Diagnostic]:
-    """A theme is bundled, or a folder inside the partnership folder: nothing outside is read."""
-    doc = raw.single("mspsite")
-    theme = doc.data.get("theme") if doc else None
-    if not isinstance(theme, str) or theme in bundled_themes():
-        return []
-    folder = raw.root / theme
-    names = ", ".join(sorted(bundled_themes()))
-    if theme.startswith("/") or not is_inside(raw.root, folder):
-        return [error(doc.locations.value(("theme",)), f"theme '{theme}' is outside the partnership folder",
-                      f"put the theme folder inside the partnership folder, or use a bundled theme ({names})",
-                      code="path")]
-    if not (folder / "templates").is_dir():
-        return [error(doc.locations.value(("theme",)), f"theme '{theme}' not found: it is neither a bundled theme "
-                      f"({names}) nor a folder with templates/ in it", did_you_mean(theme, bundled_themes()),
-                      code="path")]
-    return []
 
 
 def _contrast(a: str, b: str) -> float:
@@ -366,7 +337,7 @@ def _budget_overlaps(raw: RawProject) -> list[Diagnostic]:
     periods = []
     for doc in raw.of_kind("budget"):
         p = doc.data.get("period") if isinstance(doc.data.get("period"), dict) else {}
-        start, end = _date(p.get("start")), _date(p.get("end"))
+        start, end = parse_date(p.get("start")), parse_date(p.get("end"))
         if start and end and start <= end:
             periods.append((start, end, doc))
     periods.sort(key=lambda x: (x[0], x[2].path))

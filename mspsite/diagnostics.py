@@ -24,6 +24,7 @@ class Location:
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"   # for a reviewer's attention (check --format github); never fails a check
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from . import model as m
 from .codelists import codelist
 from .config import build_date
 from .errors import MspsiteError
-from .urls import absolute, url_of
+from .urls import absolute, file_url, url_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -312,7 +312,7 @@ class _Writer:
             title = "Memorandum of understanding" if kind.lower() == "mou" else \
                 "Partnership agreement" + (f" ({kind})" if kind else "")
             fmt = mimetypes.guess_type(agreement.document)[0] or "application/octet-stream"
-            self.link(a, absolute(site, agreement.document), fmt, [(None, title)], [AGREEMENT_CATEGORY],
+            self.link(a, absolute(site, file_url(agreement.document)), fmt, [(None, title)], [AGREEMENT_CATEGORY],
                       agreement.signed)
 
     def link(self, a, url, fmt, texts, categories, when: datetime.date | None) -> None:

@@ -8,8 +8,11 @@ code, a transaction type without a place in the format, an amount in another
 currency) is left out or kept as it is, with a `# IATI import:` comment where
 it happened so that an editor can finish the job.
 
-The file is untrusted input: it is parsed without a DTD, so no entity is ever
-expanded or fetched.
+The file is untrusted input: it is read up to MAX_IATI_BYTES and parsed by defusedxml
+without a DTD, so no entity is ever expanded (billion laughs) or fetched (external
+entities). Its text is made plain once, after parsing: every kind of line break becomes
+a line feed and characters `mspsite check` refuses (controls, non-characters) are dropped,
+so nothing it says can end a YAML comment early or fail the check of the folder written.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from xml.parsers import expat
 
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -33,12 +37,18 @@ from .config import build_date
 from .errors import MspsiteError
 from .load import WINDOWS_RESERVED
 from .scaffold import SCHEMA_FOLDER, modeline
-from .schemas import schema_files
+from .schemas import FIRST_YEAR, LAST_YEAR, parse_date, schema_files
+from .yamlread import NOT_TEXT
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOTE = "IATI import: "
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)\Z")
+# Registry files of big publishers hold thousands of activities; one activity, even with
+# years of transactions, is far smaller. Ten times the limit of a content file.
+MAX_IATI_BYTES = 50_000_000
+# What XML text can hold that YAML reads as a line break: "&#13;" and the Unicode ones.
+LINE_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
 
 # OrganisationType -> sector; the inverse of the export's mapping, widened to every code.
 TYPE_SECTORS = {"10": "public", "11": "public", "15": "public", "21": "civil-society", "22": "civil-society",
@@ -70,20 +80,28 @@ def import_iati(data: bytes, activity: str | None = None) -> dict[str, str]:
 
 def _parse(data: bytes) -> ET.Element:
     """Parse, refusing any DOCTYPE: IATI files never need one, and without a DTD there are no
-    entities to expand (billion laughs) or fetch (external entities)."""
-    def refuse(*_):
-        raise MspsiteError("the IATI file declares a DOCTYPE; IATI files have none, and mspsite does not "
-                           "read DTDs or entities. Remove the <!DOCTYPE ...> declaration")
-
-    guard = expat.ParserCreate()
-    guard.StartDoctypeDeclHandler = refuse
-    guard.EntityDeclHandler = refuse
-    guard.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    entities to expand (billion laughs) or fetch (external entities). Then make its text plain."""
+    if len(data) > MAX_IATI_BYTES:
+        raise MspsiteError(f"the IATI file is too large (more than {MAX_IATI_BYTES // 1_000_000} MB, the most "
+                           "mspsite imports); save the one activity to import in a file of its own")
     try:
-        guard.Parse(data, True)
-        return ET.fromstring(data)
-    except (expat.ExpatError, ET.ParseError) as exc:
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise MspsiteError("the IATI file declares a DOCTYPE; IATI files have none, and mspsite does not "
+                           "read DTDs or entities. Remove the <!DOCTYPE ...> declaration") from None
+    except ET.ParseError as exc:
         raise MspsiteError(f"the IATI file is not well-formed XML: {exc}") from None
+    for el in root.iter():
+        el.text, el.tail = _plain_text(el.text), _plain_text(el.tail)
+        for name, value in list(el.attrib.items()):
+            el.set(name, _plain_text(value))
+    return root
+
+
+def _plain_text(text: str | None) -> str | None:
+    """Text as the content format holds it: line breaks as line feeds, no control characters
+    or non-characters (XML allows C1 controls and U+FDD0; "&#13;" is a CR)."""
+    return NOT_TEXT.sub("", LINE_BREAK.sub("\n", text)) if text else text
 
 
 # -- building plain data with comments, dumped once at the end --------------------------------
@@ -105,7 +123,7 @@ def _to_yaml(value):
         if value.flow:
             node.fa.set_flow_style()
         for key, text in value.eol.items():  # mappings only
-            node.yaml_add_eol_comment(text, key)
+            node.yaml_add_eol_comment(" ".join(_comment_lines(text)), key)
         return node
     if isinstance(value, dict):
         node = CommentedMap()
@@ -128,8 +146,14 @@ def _dump(rel: str, doc: _Doc) -> str:
     # a note's first line is marked; the rest is commented plainly, so a snippet in a note
     # becomes YAML again by deleting the '# '
     notes = "".join(f"# {NOTE}{first}\n" + "".join(f"# {line}\n" for line in rest)
-                    for first, *rest in (note.split("\n") for note in doc.notes))
+                    for first, *rest in (_comment_lines(note) or [""] for note in doc.notes))
     return (modeline(rel) or "") + notes + out.getvalue()
+
+
+def _comment_lines(text: str) -> list[str]:
+    """The lines of a comment's text, split at every line break any YAML reader knows (a CR
+    or U+2028 inside one comment line would end it, and the rest would be read as YAML)."""
+    return [NOT_TEXT.sub("", line) for line in text.splitlines()]
 
 
 def slug(text: str, fallback: str) -> str:
@@ -149,10 +173,8 @@ def _unique(ident: str, taken: set[str]) -> str:
 
 
 def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None
+    """An iso-date as the content format takes it (years FIRST_YEAR to LAST_YEAR), or None."""
+    return parse_date((value or "").strip()[:10])
 
 
 def _number(text: str | None):
@@ -524,7 +546,7 @@ class _Importer:
         if baseline:
             year = (el.find("baseline").get("year") or "").strip()
             base_date = _date(el.find("baseline").get("iso-date")) or (
-                datetime.date(int(year), 1, 1) if year.isdigit() and 0 < int(year) < 10000 else None)
+                datetime.date(int(year), 1, 1) if year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR else None)
             if base_date:
                 baseline["date"] = base_date
             ind["baseline"] = _Doc(baseline, flow=_flowable(baseline))
@@ -568,9 +590,14 @@ class _Importer:
         return point
 
 
+# Text the YAML writer may leave unquoted inside {...} although a reader then fails on it
+# (ruamel writes {value: : 0}): such a point is written in block style instead.
+_FLOW_UNSAFE = re.compile(r"[\n:{}\[\],#&*!|>'\"%@`?]|^[-\s]|\s$")
+
+
 def _flowable(point: dict) -> bool:
     """Short points read best on one line, as in the content format's examples."""
-    return all(not isinstance(v, str) or "\n" not in v for v in point.values()) and \
+    return all(not isinstance(v, str) or not _FLOW_UNSAFE.search(v) for v in point.values()) and \
         len(" ".join(map(str, point.values()))) < 70
 
 

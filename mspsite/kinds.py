@@ -84,6 +84,35 @@ PATH_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Fields holding Markdown besides the bodies of .md files (their schemas say "(Markdown)"; a
+# test keeps the two in step). Each is checked like a body (complexity, links) and cleaned at
+# the model stage of what no page shows (comments, unused link definitions) before any output
+# publishes it.
+MARKDOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "mspsite": ("footer",),
+    "partnership": ("summary", "vision", "mission", "secretariat.neutrality", "champions.*.statement",
+                    "agreement.summary"),
+    "glossary": ("terms.*.definition",),
+    "stakeholder": ("description",),
+    "body": ("mandate",),
+    "goal": ("description", "outcomes.*.description", "outcomes.*.indicators.*.description"),
+    "report": ("summary", "outlook"),
+    "initiative": ("description",),
+    "assessment": ("summary",),
+}
+
+
+def markdown_texts(kind: str, data):
+    """(path, text) of every Markdown field value in plain data; a text given per language
+    is one value per language, its path ending in the language code."""
+    for pattern in MARKDOWN_FIELDS.get(kind, ()):
+        for at, value in values_at(data, pattern):
+            if isinstance(value, str):
+                yield at, value
+            elif isinstance(value, dict):
+                yield from (((*at, lang), text) for lang, text in value.items() if isinstance(text, str))
+
+
 def values_at(data, pattern: str):
     """(path, value) for every value a dotted pattern reaches in plain data."""
     def walk(node, parts, at):

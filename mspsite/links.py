@@ -1,17 +1,19 @@
-"""Paths in YAML fields and links in Markdown bodies: every local target must be
-a file inside the partnership folder (content format, "Paths and links")."""
+"""Paths in YAML fields and links in Markdown (bodies, and Markdown fields of YAML): every
+local target must be a file inside the partnership folder (content format, "Paths and
+links"). A Markdown text beyond the complexity budget is reported here too, located, since
+its links cannot be read."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from .kinds import PATH_FIELDS, visibility_rank, values_at
+from .kinds import PATH_FIELDS, markdown_texts, visibility_rank, values_at
 from .load import RawDocument, RawProject, is_inside
-from .markup import link_targets, too_complex
+from .markup import TooComplex, link_targets
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -75,23 +77,34 @@ def check_links(raw: RawProject, config: SiteConfig, clearance: str = "public") 
                 _, problem, hint = resolve_path(raw, None, value)
                 if problem:
                     found.append(error(doc.locations.value(at), problem, hint, code="path"))
-        if doc.body and (why := too_complex(doc.body)):
-            found.append(error(Location(doc.path, doc.body_line), f"the text is too complex to publish ({why})",
-                               "split it into several pages", code="too-complex"))
-        elif doc.body:
-            found.extend(_body_links(raw, doc, visibility, clearance))
+        if doc.body:
+            found.extend(_markdown_links(raw, doc, doc.body, lambda pos: _body_location(doc, pos), visibility,
+                                         clearance))
+        for at, text in markdown_texts(doc.kind.name, doc.data):
+            where = doc.locations.value(at)
+            found.extend(_markdown_links(raw, doc, text, lambda pos, where=where: where, visibility, clearance,
+                                         field=_label(at)))
     return found
 
 
-def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], clearance: str) -> list[Diagnostic]:
+def _markdown_links(raw: RawProject, doc: RawDocument, text: str, locate, visibility: dict[str, str],
+                    clearance: str, field: str | None = None) -> list[Diagnostic]:
+    """The problems of one Markdown text (a body, or a field's value located as a whole):
+    too complex to convert, or its links. locate(pos) is where a character of it stands."""
+    try:
+        targets = link_targets(text)
+    except TooComplex as exc:
+        what = repr(field) if field else "the text"
+        return [error(locate(_line_start(text, exc.line)), f"{what} is too complex to publish ({exc.why})",
+                      exc.hint, code="too-complex")]
     found = []
     base = posixpath.dirname(doc.path)
     cursor = 0
-    for tag, url in link_targets(doc.body):
-        pos = _find_target(doc.body, url, cursor)
+    for tag, url in targets:
+        pos = _find_target(text, url, cursor)
         if pos >= 0:
             cursor = pos + len(url)
-        loc = _body_location(doc, pos)
+        loc = locate(pos)
         parts = urlsplit(url)
         # browsers ignore tabs, newlines and spaces inside a scheme ('jav&#9;ascript:'); so does this check
         squeezed = re.sub(r"[\x00-\x20`]", "", url)
@@ -101,10 +114,16 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
             if parts.scheme.lower() not in SAFE_SCHEMES:
                 found.append(warning(loc, f"link with '{parts.scheme or '//'}:' is not allowed and will be removed",
                                      "link to http, https or mailto addresses only", code="unsafe-link"))
+            elif tag == "img":   # the portal's Content-Security-Policy would block it, and it would track readers
+                found.append(warning(loc, f"image from another site ('{url[:80]}') is not shown: the portal "
+                                     "loads nothing from other sites", "download the picture into media/ and "
+                                     "use it from there", code="external-image"))
             continue
         if not parts.path:
             continue  # '#section' within the page
         rel, problem, hint = resolve_path(raw, base, unquote(parts.path))
+        if problem and (parts.query or parts.fragment) and resolve_path(raw, base, unquote(url))[0]:
+            hint = f"'#' and '?' in a file name must be written %23 and %3F in a link: write '{quote(unquote(url))}'"
         if problem:
             what = "image" if tag == "img" else "link"
             found.append(error(loc, f"{what}: {problem}", hint, code="broken-link"))
@@ -113,6 +132,21 @@ def _body_links(raw: RawProject, doc: RawDocument, visibility: dict[str, str], c
             found.append(warning(loc, f"link to {rel}, which has 'visibility: {visibility[rel]}': a {clearance} "
                                  "build shows the link's text without the link", code="hidden-link"))
     return found
+
+
+def _line_start(text: str, line: int) -> int:
+    """Where a 1-based line of a text starts."""
+    pos = 0
+    for _ in range(line - 1):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return -1
+    return pos
+
+
+def _label(at: tuple) -> str:
+    """A field's dotted name, as written: 'outcomes.0.description', 'summary.fr'."""
+    return ".".join(map(str, at))
 
 
 def _find_target(body: str, url: str, start: int) -> int:

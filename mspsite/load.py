@@ -6,13 +6,16 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .diagnostics import Location, Report, did_you_mean, error, warning
 from .kinds import ASSET_FOLDERS, FOLDERS, ID_PATTERN, TOP_FILES, Kind
-from .yamlread import MAX_FILE_BYTES, Locations, ReadError, parse_yaml, read_text, split_front_matter
+from .theme import bundled_themes
+from .yamlread import (MAX_FILE_BYTES, Locations, ReadError, check_body, parse_yaml, read_text,
+                       split_front_matter)
 
 BUILD_MARKER = ".mspsite-build"
+MARKER_TEXT = b"This folder was made by mspsite; mspsite may delete or replace it on the next build.\n"
 DEFAULT_OUTPUT = "site"
 LANGUAGE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -59,10 +62,11 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
         project.report.add(error(Location(str(src)), "not a folder", code="project"))
         return project
     seen_ids: dict[tuple[str, str | None, str], str] = {}
+    unknown: dict[str, str] = {}   # folder that is not part of the format -> its first file
     for rel, is_link in _walk(root, output, project.report):
         project.files.add(rel)
         parts = rel.split("/")
-        kind = _classify(parts, project.report, rel)
+        kind = _classify(parts, project.report, rel, unknown)
         if kind is None:
             continue
         if is_link and not is_inside(root, root / rel):
@@ -81,6 +85,12 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
             continue
         seen_ids[key] = rel
         project.documents.append(doc)
+    theme = _theme_folder(project)
+    for folder, rel in unknown.items():
+        if folder != theme:   # a custom theme's files are theme files: check_theme looks at them
+            project.report.add(warning(Location(rel), f"folder '{folder}/' is not part of the partnership format; "
+                                       "its files are ignored", did_you_mean(folder, [*FOLDERS, *ASSET_FOLDERS]),
+                                       code="unknown-folder"))
     for name, kind in TOP_FILES.items():
         if kind.required and project.single(name) is None and not any(
                 f"{name}{ext}" in project.files for ext in kind.extensions):
@@ -103,13 +113,19 @@ def _walk(root: Path, output: str, report: Report):
         keep = []
         for d in sorted(dirs):
             rel = d if rel_folder == "." else f"{rel_folder}/{d}"
-            if d.startswith(".") or d in ("__pycache__", "node_modules") or rel == output \
-                    or (here / d / BUILD_MARKER).exists():
+            if d.startswith(".") or d in ("__pycache__", "node_modules") or rel == output:
                 continue
             if (here / d).is_symlink():
                 if not is_inside(root, here / d):
                     report.add(warning(Location(rel), "symbolic link to a folder outside the partnership folder is "
                                        "ignored", code="path"))
+                continue
+            if os.path.exists(here / d / BUILD_MARKER):  # False when unreadable: walk reports it
+                if _hides_content(here / d / BUILD_MARKER, rel):
+                    report.add(warning(Location(f"{rel}/{BUILD_MARKER}"), f"folder '{rel}/' is skipped: this file "
+                                       "marks it as a portal mspsite built", "if the folder holds content, delete "
+                                       "this file; mspsite writes it only into the portals it builds",
+                                       code="build-marker"))
                 continue
             if d.endswith((".yml", ".yaml", ".md")) and rel_folder in FOLDERS and not any((here / d).iterdir()):
                 report.add(warning(Location(rel), f"'{rel}' is a folder, not a file; it is ignored", code="unknown-file"))
@@ -122,8 +138,28 @@ def _walk(root: Path, output: str, report: Report):
             yield rel, (here / name).is_symlink()
 
 
-def _classify(parts: list[str], report: Report, rel: str) -> Kind | None:
-    """Which kind a file is, or None (with a warning when it looks like a mistake)."""
+def _hides_content(marker: Path, rel: str) -> bool:
+    """Whether a build marker hides a folder that cannot be a portal mspsite built: mspsite writes MARKER_TEXT
+    (a committed empty or hand-made file is not it), and never a portal into a folder of the format (it
+    refuses media/; a content folder holds content). A marker that passes both is a real built site."""
+    if rel.split("/")[0] in FOLDERS or rel.split("/")[0] in ASSET_FOLDERS:
+        return True
+    try:  # not through a link, and never blocking on a FIFO
+        fd = os.open(marker, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return True
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return True
+        text = os.read(fd, len(MARKER_TEXT) + 2)
+    finally:
+        os.close(fd)
+    return text.rstrip(b"\r\n") != MARKER_TEXT.rstrip(b"\n")  # a checkout may have made the newline CRLF
+
+
+def _classify(parts: list[str], report: Report, rel: str, unknown: dict[str, str]) -> Kind | None:
+    """Which kind a file is, or None (with a warning when it looks like a mistake; the first file of
+    a folder that is not part of the format goes into unknown, reported once the theme is known)."""
     if parts[0] in ASSET_FOLDERS:
         return None
     if len(parts) == 1:
@@ -139,11 +175,7 @@ def _classify(parts: list[str], report: Report, rel: str) -> Kind | None:
         return None
     kind = FOLDERS.get(parts[0])
     if kind is None:
-        if not any(d.code == "unknown-folder" and d.location.path.startswith(parts[0] + "/")
-                   for d in report.diagnostics):  # once per folder, at its first file
-            report.add(warning(Location(rel), f"folder '{parts[0]}/' is not part of the partnership format; "
-                               "its files are ignored", did_you_mean(parts[0], [*FOLDERS, *ASSET_FOLDERS]),
-                               code="unknown-folder"))
+        unknown.setdefault(parts[0], rel)
         return None
     if len(parts) > 2:
         report.add(warning(Location(rel), f"files in subfolders of '{parts[0]}/' are ignored",
@@ -179,6 +211,8 @@ def _read(root: Path, rel: str, kind: Kind, report: Report) -> RawDocument | Non
             text, body, body_line = split_front_matter(text, rel)
             offset = 1
         parsed, locations = parse_yaml(text, rel, offset)
+        if body is not None:
+            check_body(body, rel, body_line)
     except ReadError as exc:
         report.add(exc.diagnostic)
         return None
@@ -214,6 +248,16 @@ def _valid_id(stem: str, rel: str, report: Report) -> bool:
                          "choose another name so that every editor can check out the repository", code="invalid-id"))
         return False
     return True
+
+
+def _theme_folder(project: RawProject) -> str | None:
+    """The top folder of the custom theme mspsite.yml names, if any."""
+    doc = project.single("mspsite")
+    name = doc.data.get("theme") if doc else None
+    if not isinstance(name, str) or name in bundled_themes():
+        return None
+    parts = PurePosixPath(name).parts
+    return parts[0] if parts and parts[0] not in ("/", "..") else None
 
 
 def is_inside(root: Path, path: Path) -> bool:

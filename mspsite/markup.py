@@ -1,4 +1,5 @@
-"""The one Markdown configuration, shared by link checking and rendering.
+"""The one Markdown configuration and its guarded converter, shared by checking, the model
+stage and rendering.
 
 Contributor Markdown is untrusted: Python-Markdown passes raw HTML through, so
 rendered HTML is cleaned by an allow-list (nh3) before it reaches a page."""
@@ -7,11 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from html.parser import HTMLParser
 from typing import Callable
 
 import markdown
 import nh3
+
+from .complexity import InlineBudget, TooComplex, check_text
 
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
@@ -37,29 +41,52 @@ URL_SCHEMES = {"http", "https", "mailto"}
 Resolver = Callable[[str, bool], "str | None"]
 
 
-def make_markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+_CONVERTERS = threading.local()   # one converter of each kind per thread: setting one up costs
+                                  # as much as converting a page
 
 
-# Python-Markdown's inline patterns slow down more than linearly on thousands of
-# brackets or tags in one text (16,000 '[' took a minute); no real page comes near.
-MAX_BRACKETS, MAX_TAGS = 4_000, 20_000
+def make_markdown(source: str = "", budget: bool = True) -> markdown.Markdown:
+    """The thread's Markdown converter for one text (source), reset, with the complexity budget
+    built in. It is reused: valid until the next call with the same `budget`."""
+    name = "budgeted" if budget else "plain"
+    md = getattr(_CONVERTERS, name, None)
+    if md is None:
+        md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        if budget:
+            md.treeprocessors.register(InlineBudget(md, source), "complexity-budget", InlineBudget.PRIORITY)
+        setattr(_CONVERTERS, name, md)
+    md.reset()
+    if budget:
+        md.treeprocessors["complexity-budget"].source = source
+    return md
 
 
-def too_complex(text: str) -> str | None:
-    """Why a text is too complex to render as Markdown, or None."""
-    if text.count("[") > MAX_BRACKETS:
-        return f"more than {MAX_BRACKETS:,} '[' characters"
-    if text.count("<") > MAX_TAGS:
-        return f"more than {MAX_TAGS:,} '<' characters"
-    return None
+def convert(text: str, md: markdown.Markdown | None = None, budget: bool = True) -> str:
+    """Markdown to HTML as Python-Markdown writes it (raw HTML passed through: not for a page
+    before sanitise). Every Markdown text goes through here: a text beyond the complexity
+    budget raises TooComplex instead of hanging or crashing the caller. budget=False is for
+    a copy of a text that passed, changed in ways that cost nothing (unshown.py's marks)."""
+    if budget:
+        check_text(text)
+    md = md or make_markdown(text, budget)
+    try:
+        return md.convert(text)
+    except BaseException as exc:
+        # a conversion stopped half-way leaves state behind (the block parser's stack): never reuse it
+        for name in ("budgeted", "plain"):
+            if getattr(_CONVERTERS, name, None) is md:
+                delattr(_CONVERTERS, name)
+        if isinstance(exc, RecursionError):   # the budget should prevent it; a deep stack may still meet it
+            raise TooComplex("nested too deeply", "use fewer levels of lists, quotes or HTML blocks") from None
+        raise
 
 
 def to_html(text: str, resolve: Resolver | None = None) -> str:
     """Markdown to clean HTML: links resolved, raw HTML sanitised, comments gone."""
-    if too_complex(text):  # check reports it; never hang a build on it
+    try:
+        return sanitise(convert(text), resolve)
+    except TooComplex:   # check reports it; never hang a build on it
         return "<p>" + html.escape(text) + "</p>"
-    return sanitise(make_markdown().convert(text), resolve)
 
 
 def sanitise(html: str, resolve: Resolver | None = None) -> str:
@@ -93,9 +120,8 @@ class _Targets(HTMLParser):
 
 
 def link_targets(text: str) -> list[tuple[str, str]]:
-    """(tag, url) of every link and embedded resource as written, in document order."""
-    if too_complex(text):
-        return []
+    """(tag, url) of every link and embedded resource as written, in document order.
+    Raises TooComplex for a text beyond the budget."""
     parser = _Targets()
-    parser.feed(make_markdown().convert(text))
+    parser.feed(convert(text))
     return parser.found

@@ -4,14 +4,13 @@ kinds as CSV. Written from the filtered model, like every other output."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from . import figures
 from . import model as m
 from .factors import N_
 from .schemas import schema_files
+from .spreadsheets import csv_bytes
 
 DATA_TABLES = (("stakeholders", N_("Partners")), ("decisions", N_("Decisions")),
                ("indicators", N_("Indicators")), ("measurements", N_("Measurements")),
@@ -32,7 +31,7 @@ def open_data(p: m.Partnership) -> dict[str, bytes]:
         files[f"data/schemas/{name}"] = text.encode("utf-8")
     files["data/schemas/index.json"] = _json(sorted(schema_files()))
     for name, rows in tables(p).items():
-        files[f"data/{name}.csv"] = _csv(rows)
+        files[f"data/{name}.csv"] = csv_bytes(rows)   # text never starts a formula
     return files
 
 
@@ -102,11 +101,3 @@ def tables(p: m.Partnership) -> dict[str, list[list]]:
 
 def _json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
-
-
-def _csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue().encode("utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from urllib.parse import unquote
 
 from .errors import MspsiteError
 
@@ -27,7 +28,7 @@ def html_to_pdf(files: dict[str, bytes], copies: dict[str, Path], page: str) -> 
         def fetch(self, url, headers=None):
             if not url.startswith(BASE):
                 raise ValueError(f"not fetched: a report uses only the portal's own files ({url})")
-            path = posixpath.normpath(url[len(BASE):].split("#")[0])
+            path = posixpath.normpath(unquote(url[len(BASE):].split("#")[0].split("?")[0]))
             if path in copies:
                 data = copies[path].read_bytes()
             elif path in files:

@@ -8,7 +8,7 @@ import io
 from ruamel.yaml import YAML
 
 from .kinds import KINDS
-from .schemas import is_text, load_schema, resolve
+from .schemas import FIRST_YEAR, LAST_YEAR, is_text, load_schema, resolve
 
 _TYPE_WORDS = {"string": "text", "number": "number", "integer": "whole number", "array": "list",
                "object": "mapping", "boolean": "true/false", "null": "empty"}
@@ -33,6 +33,7 @@ def render_reference() -> str:
            "| `factors` | list of success-factor keys | The success factors the item gives evidence for. |",
            "| `updated` | date | When the item was last updated; otherwise taken from git history. |", "",
            "Text fields take plain text or one text per language: `title: {en: Clean cooking, sw: Upishi safi}`.",
+           f"Dates are written YYYY-MM-DD (`2025-03-31`), in the years {FIRST_YEAR} to {LAST_YEAR}.",
            "Success-factor keys: " + ", ".join(f"`{k}`" for k in resolve({"$ref": "common.schema.json#/$defs/factor"})
                                                  ["enum"]) + ".", ""]
     for kind in KINDS.values():

@@ -10,15 +10,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateSyntaxError, pass_context)
+from jinja2 import TemplateError, pass_context
 from markupsafe import Markup
 
 from . import charts, figures
 from .model import label
 from .codelists import codelist
-from .errors import MspsiteError
 from .config import build_date
+from .csp import POLICY
 from .labels import translated_labels
 from .opendata import DATA_TABLES
 from .factors import FACTORS
@@ -26,8 +25,8 @@ from .i18n import Formats, translations
 from .load import is_inside
 from .markup import URL_SCHEMES, to_html
 from .plan import PlannedPage, Site
-from .theme import Theme
-from .urls import FILE_PAGES, file_of, relative, url_of
+from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure
+from .urls import FILE_PAGES, file_of, file_url, relative, url_of
 from .write import RenderedSite
 
 ASSETS = "assets/"
@@ -54,8 +53,8 @@ class _Links:
 
         def resolve(url: str, image: bool) -> str | None:
             parts = urlsplit(url)
-            if parts.scheme or url.startswith("//"):
-                return url if parts.scheme.lower() in URL_SCHEMES else None
+            if parts.scheme or url.startswith("//"):   # images only from the portal itself (csp.POLICY)
+                return url if parts.scheme.lower() in URL_SCHEMES and not image else None
             if not parts.path:
                 return url
             rel = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
@@ -74,13 +73,14 @@ class _Links:
         return self.media(rel)
 
     def media(self, rel: str | None) -> str | None:
+        """The URL of a media file, copied under its own name, or None."""
         if not rel or rel.startswith("../") or not rel.startswith("media/"):
             return None
         path = self.src / rel
         if not path.is_file() or path.is_symlink() or not is_inside(self.src, path):
             return None
         self.copies[rel] = path
-        return rel
+        return file_url(rel)
 
 
 def _link_terms(html: str, terms: "re.Pattern | None", names: dict[str, str], linked: set[str], href: str) -> str:
@@ -125,21 +125,22 @@ class Renderer:
         self.targets: dict[str, str] = {}     # every file a template linked to -> a page that did
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locale, p.language)
-        self.env = Environment(loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.templates]),
-                               autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               extensions=["jinja2.ext.i18n"])
+        self.env = template_environment(ThemeLoader(theme.templates, src))
         self.env.install_gettext_translations(self.gettext, newstyle=True)
         self.term_names = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
         # longest first, so 'clean cooking fund' wins over 'clean cooking'; (?<![&#]) keeps &lt; whole
         self.terms = re.compile(r"(?<![&#\w])(?:" + "|".join(
             re.escape(n) for n in sorted(self.term_names, key=len, reverse=True)) + r")\b(?!;)",
             re.IGNORECASE) if self.term_names else None
+        labels = translated_labels(self.gettext.gettext)
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
             progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
+            csp=POLICY,   # the base template's <meta>: one policy for every page
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
-            **translated_labels(self.gettext.gettext), **(overrides_globals or {}))
+            kind_name=lambda item: labels["kind_names"][type(item).__name__],  # the sandbox hides __class__
+            **labels, **(overrides_globals or {}))
         self.env.filters.update(
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
             factor_title=self.env.globals["factor_title"], label=label,
@@ -158,7 +159,8 @@ class Renderer:
         self.targets.setdefault(file_of(to), page_url)
         if page_url == "404.html" and self.site.site_url:
             # served in place of any missing page, at any depth: only root-relative links work
-            return urlsplit(self.site.site_url).path.rstrip("/") + "/" + file_of(to).removesuffix("index.html")
+            path = file_url(file_of(to)).removesuffix("index.html")
+            return urlsplit(self.site.site_url).path.rstrip("/") + "/" + path
         return relative(page_url, to)
 
     @pass_context
@@ -187,10 +189,8 @@ class Renderer:
         try:
             template = self.env.get_template(page.template)
             return template.render(page=page, linked_terms=set(), **page.context)
-        except TemplateSyntaxError as exc:  # most likely a template in overrides/: say where
-            raise MspsiteError(f"{exc.filename or exc.name}:{exc.lineno}: error: template: {exc.message}") from None
-        except TemplateError as exc:
-            raise MspsiteError(f"{page.template}: error: rendering {page.url or 'the home page'} failed: {exc}") from None
+        except TemplateError as exc:  # most likely a template in overrides/: say where
+            raise template_failure(exc, self.theme, page.template, page.url) from None
 
     def render(self, extra: dict[str, bytes], progress=None) -> RenderedSite:
         files: dict[str, bytes] = {}
@@ -198,9 +198,7 @@ class Renderer:
             files[file_of(page.url)] = self.page(page).encode("utf-8")
             if progress:
                 progress(done, len(self.site.pages))
-        for path in sorted(self.theme.static.rglob("*")):
-            if path.is_file():
-                files[ASSETS + path.relative_to(self.theme.static).as_posix()] = path.read_bytes()
+        files.update({ASSETS + rel: data for rel, data in static_files(self.theme).items()})
         files.update(extra)
         return RenderedSite(files, dict(self.links.copies), dict(self.targets))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from functools import cache
 from importlib import resources
 
@@ -38,19 +40,28 @@ def _registry() -> Registry:
 
 _formats = FormatChecker(formats=())
 
+# The years a partnership's dates may fall in: wide enough for any history or plan, narrow
+# enough that charts can pad their axis by a year and IATI receives realistic dates
+# (9999-12-31 overflowed the chart code; 0001-01-01 went out as an activity date).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
-@_formats.checks("date", raises=ValueError)
+
+def parse_date(value) -> datetime.date | None:
+    """A date of the content format, or None: only the strict YYYY-MM-DD form (fromisoformat
+    alone would also take 20250331), a day the calendar has, in FIRST_YEAR to LAST_YEAR.
+    The schemas' "date" format and every check that compares dates go through it."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+@_formats.checks("date")
 def _is_date(value) -> bool:
-    # Only the strict YYYY-MM-DD form; fromisoformat alone would also take 20250331.
-    import datetime
-    import re
-
-    if not isinstance(value, str):
-        return True
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    datetime.date.fromisoformat(value)
-    return True
+    return not isinstance(value, str) or parse_date(value) is not None
 
 
 @cache

@@ -27,11 +27,16 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import click
 
 from .build import render_project
+from .csp import HEADERS
 from .errors import ContentError, MspsiteError
 from .load import BACKUP_FILES, BUILD_MARKER, DEFAULT_OUTPUT, is_inside
 from .write import RenderedSite
 
 HOST = "127.0.0.1"
+# The names a browser on this machine uses for the preview. Any other Host header is a page
+# elsewhere reaching it through DNS rebinding (its own name, resolved to 127.0.0.1), and
+# would read a --clearance preview: refused.
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 INTERNAL = "/__mspsite__/"          # no portal file lives here: output paths never start with '_'
 LAST_GOOD = "mspsite-last-good"     # query parameter: show the last good build despite errors
 KEEP_ALIVE = 15                     # seconds between SSE comments, so closed tabs free their thread
@@ -237,6 +242,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True   # an open event stream must not hold up Ctrl-C
     live: LiveSite
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused: set[str] = set()   # Host headers refused, each said once
+
     def handle_error(self, request, client_address) -> None:
         """A browser that went away is normal; anything else is one line, not a traceback."""
         exc = sys.exc_info()[1]
@@ -263,6 +272,9 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _answer(self, send_body: bool) -> None:
+        if not self._for_this_machine():
+            return self._send(403, b"mspsite serve answers only requests addressed to this computer: open "
+                              b"http://127.0.0.1:%d/\n" % self.server.server_port, TYPES[".txt"], send_body)
         url = urlsplit(self.path)
         path, query = unquote(url.path), parse_qs(url.query, keep_blank_values=True)
         if path.startswith(INTERNAL):
@@ -283,6 +295,17 @@ class _Handler(BaseHTTPRequestHandler):
         if page:   # only here, while serving: a built portal never holds this script
             content = _inject(content, _reload_tag(snap, rel) + (_banner(quote(path)) if snap.problems else b""))
         self._send(status, content, _type_of(rel), send_body)
+
+    def _for_this_machine(self) -> bool:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) == 1 and hosts[0].strip().lower() in local_hosts(HOST, self.server.server_port):
+            return True
+        host = hosts[0][:100] if hosts else "(none)"
+        if host not in self.server.refused and len(self.server.refused) < 20:   # once per name: pages retry
+            self.server.refused.add(host)
+            click.echo(f"mspsite serve: refused a request for host {host!r}: only this computer's own names are "
+                       "answered (a web page elsewhere may be trying to read the preview)", err=True)
+        return False
 
     def _internal(self, name: str, query: dict, send_body: bool) -> None:
         if name == "reload.js":
@@ -330,10 +353,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(content)))
         self.send_header("Cache-Control", "no-store")   # a reload must show the new build
-        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in HEADERS.items():   # the portal's policy, and no guessing of types
+            self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(content)
+
+
+def local_hosts(bound: str, port: int) -> set[str]:
+    """The Host headers a request to this server from this computer carries: a local name or
+    the bound address, with the port (which browsers leave out only for port 80)."""
+    names = {*LOCAL_NAMES, f"[{bound}]" if ":" in bound else bound}
+    return {f"{name}:{port}" for name in names} | (names if port == 80 else set())
 
 
 def _output_path(path: str) -> str | None:

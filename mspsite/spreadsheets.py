@@ -1,5 +1,8 @@
-"""A report's tables as CSV files and as one XLSX workbook with numbers as numbers.
-openpyxl is the well-kept pure-Python writer for the format funders open in Excel."""
+"""Tables as CSV files and as XLSX workbooks: numbers as numbers, text as text, never
+as a formula. openpyxl is the well-kept pure-Python writer for the format funders open in Excel.
+
+Contributor text reaches the cells, so text a spreadsheet program would run ("=HYPERLINK(...)",
+"+1+1", "@SUM(A1)") is neutralised here, in the one place every CSV and XLSX file is written."""
 
 from __future__ import annotations
 
@@ -13,13 +16,30 @@ from decimal import Decimal
 from .reporting import Table
 
 
-def table_csv(table: Table) -> bytes:
+# How a cell that spreadsheet programs read as a formula starts (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: empty for None; text that would start a formula gets a leading
+    apostrophe, as OWASP recommends, so Excel and LibreOffice show it as the text it is.
+    Only text: a number mspsite writes (-5, a Decimal, a date) stays as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows) -> bytes:
+    """Rows of values as UTF-8 CSV, every cell through csv_cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.title for c in table.columns])
-    for row in (*table.rows, *((table.totals,) if table.totals else ())):
-        writer.writerow(["" if v is None else v for v in row])
+    csv.writer(buffer, lineterminator="\n").writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def table_csv(table: Table) -> bytes:
+    return csv_bytes([[c.title for c in table.columns], *table.rows, *((table.totals,) if table.totals else ())])
 
 
 def workbook(tables: list[Table], title: str, currency: str, created: datetime.date) -> bytes:
@@ -51,6 +71,9 @@ def workbook(tables: list[Table], title: str, currency: str, created: datetime.d
         if table.totals:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                _keep_text(cell)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -61,6 +84,16 @@ def cell_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
+
+
+def _keep_text(cell) -> None:
+    """openpyxl stores a str that starts with '=' as a formula, and '#N/A' and the other error
+    names as errors: text stays a string. quotePrefix (Excel's leading apostrophe) keeps it
+    text when someone edits the cell, too."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_START):
+            cell.quotePrefix = True
 
 
 def _cell(value):

@@ -1,13 +1,15 @@
 """Where every page and item lives in the portal. One place, so that a later
 `/<lang>/` prefix or a different layout changes URLs everywhere at once.
 
-A URL here is a path relative to the portal root ('partners/moe/'); links in
+A URL here is a path relative to the portal root ('partners/moe/'), percent-encoded
+where a copied file's name needs it (file_url; file_of decodes it again); links in
 pages are made relative to the page that holds them and end in index.html, so
 a portal works under any sub-path and straight from the file system."""
 
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote, unquote
 
 from . import model as m
 
@@ -30,8 +32,19 @@ def url_of(item) -> str:
     return f"{SECTION_OF[type(item)]}/{item.id}/"
 
 
+def file_url(path: str) -> str:
+    """The URL of a copied file: its path percent-encoded, so that a name with '#', '?', '%',
+    spaces or non-ASCII letters reaches the file itself on any web server and from disk."""
+    return quote(path, safe="/")
+
+
 def file_of(url: str) -> str:
     """The output file that serves a URL."""
+    return unquote(_served(url))
+
+
+def _served(url: str) -> str:
+    """The URL path of the file that serves a URL (still percent-encoded)."""
     path, _, _ = url.partition("#")
     return path + "index.html" if path == "" or path.endswith("/") else path
 
@@ -39,10 +52,10 @@ def file_of(url: str) -> str:
 def relative(from_url: str, to_url: str) -> str:
     """A link from one page to another (or to a file), relative, ending in index.html."""
     path, hash_, fragment = to_url.partition("#")
-    target = file_of(path) if path or not hash_ else ""
+    target = _served(path) if path or not hash_ else ""
     if not target:
         return f"#{fragment}"
-    here = posixpath.dirname(file_of(from_url)) or "."
+    here = posixpath.dirname(_served(from_url)) or "."
     link = posixpath.relpath(target, here)
     return link + (f"#{fragment}" if hash_ else "")
 

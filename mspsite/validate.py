@@ -11,7 +11,9 @@ from . import crossrefs, links
 from .config import read_config
 from .diagnostics import Diagnostic, Report, did_you_mean, error
 from .load import RawDocument, RawProject
-from .schemas import load_schema, resolve, text_fields, validator
+from .media import check_media
+from .schemas import FIRST_YEAR, LAST_YEAR, load_schema, resolve, text_fields, validator
+from .theme_check import check_theme
 from .yamlread import is_non_finite
 
 _TYPE_NAMES = {"string": "text", "number": "a number", "integer": "a whole number", "array": "a list",
@@ -30,6 +32,8 @@ def validate(raw: RawProject, clearance: str = "public") -> Report:
         report.extend(_non_finite(doc))
     report.extend(crossrefs.check_references(raw, config))
     report.extend(links.check_links(raw, config, clearance))
+    report.extend(check_media(raw))
+    report.extend(check_theme(raw, config))
     return report
 
 
@@ -96,9 +100,8 @@ def _convert(exc: ValidationError, doc: RawDocument) -> list[Diagnostic]:
         return [error(loc, f"'{name}' must be one of {', '.join(map(str, choices))}; found '{value}'",
                       did_you_mean(value, map(str, choices)), code="schema-enum")]
     if kind == "format" and exc.validator_value == "date":
-        well_formed = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-        return [error(loc, f"'{name}': {_date_problem(value)}",
-                      None if well_formed else "write dates as YYYY-MM-DD, such as 2025-03-31", code="invalid-date")]
+        problem, hint = _date_problem(value)
+        return [error(loc, f"'{name}': {problem}", hint, code="invalid-date")]
     if kind == "pattern":
         return [error(loc, f"'{name}': '{value}' is not valid; expected {_expected(exc.schema)}", code="schema-pattern")]
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
@@ -170,17 +173,21 @@ def _type_hint(expected: list[str], value) -> str | None:
     return None
 
 
-def _date_problem(value) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if m:
-        year, month, day = map(int, m.groups())
-        if year == 0:
-            return f"'{value}' is not a real date (there is no year 0)"
-        if 1 <= month <= 12:
-            return f"'{value}' is not a real date ({calendar.month_name[month]} {year} has " \
-                   f"{calendar.monthrange(year, month)[1]} days)"
-        return f"'{value}' is not a real date (there is no month {month})"
-    return f"'{value}' is not a date"
+def _date_problem(value) -> tuple[str, str | None]:
+    """Why a value the date format refused is not a date, and a hint."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value) if isinstance(value, str) else None
+    if not m:
+        return f"'{value}' is not a date", "write dates as YYYY-MM-DD, such as 2025-03-31"
+    year, month, day = map(int, m.groups())
+    if year == 0:
+        return f"'{value}' is not a real date (there is no year 0)", None
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a real date (there is no month {month})", None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"'{value}' is not a real date ({calendar.month_name[month]} {year} has " \
+               f"{calendar.monthrange(year, month)[1]} days)", None
+    return f"'{value}' is outside the years {FIRST_YEAR} to {LAST_YEAR}", \
+        "check the year: dates so far in the past or future are typing mistakes"
 
 
 def _non_finite(doc: RawDocument) -> list[Diagnostic]:

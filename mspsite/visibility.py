@@ -46,9 +46,13 @@ def without_hidden_links(text: str, base: str, hidden: set[str]) -> str:
     not only the rendered <a>: it names the hidden item."""
     if not text or not hidden or ("](" not in text and "href" not in text and "]:" not in text):
         return text
-    from .markup import link_targets   # Markdown finds links exactly as the renderer will
+    from .markup import TooComplex, link_targets   # Markdown finds links exactly as the renderer will
 
-    for _tag, url in link_targets(text):
+    try:
+        targets = link_targets(text)
+    except TooComplex:   # check refuses such a text; a model built anyway must not publish it
+        return ""
+    for _tag, url in targets:
         path = posixpath.normpath(posixpath.join(base, unquote(urlsplit(url).path))) if url else ""
         if not path or _translation_base(path) not in hidden:
             continue

@@ -1,5 +1,9 @@
 """Last stage: write the rendered site into a temporary folder next to the output,
-then swap it in, so a failed or killed build never leaves half a site."""
+then swap it in, so a failed or killed build never leaves half a site.
+
+Next to the output OUT, mspsite owns these names and nothing else: .OUT.lock (held by the build writing OUT,
+so two builds never write it at once), .OUT.tmp-<8 hex digits> (a site being written, locked by its build)
+and .OUT.old-<8 hex digits> (the previous site, during a swap without renameat2)."""
 
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import locks
 from .errors import MspsiteError
-from .load import BUILD_MARKER, is_inside
+from .load import BUILD_MARKER, MARKER_TEXT, is_inside
 
-MARKER_TEXT = b"This folder was made by mspsite; mspsite may delete or replace it on the next build.\n"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -61,19 +65,21 @@ def write_site(site: RenderedSite, out: Path, src: Path) -> WriteStats:
     """Write the site beside `out` and swap it in; `out` stays as it was if anything fails."""
     out = Path(os.path.abspath(out))  # a name for the siblings, even for "." or "a/.."
     try:
-        _recover(out)
-        check_output(src, out)
-        _check_site(site, src)
+        check_output(src, out)  # before making anything, even the lock file or missing parents
         out.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(out)
-        tmp = out.with_name(f".{out.name}.tmp-{secrets.token_hex(4)}")
-        tmp.mkdir()  # not tempfile.mkdtemp: its 0700 mode would end up on the published folder
-        try:
-            size = _fill(tmp, site)
-            _swap(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with _lock_output(out):  # from before recovery to after the swap: no other build touches out
+            _recover(out)
+            check_output(src, out)  # again, on what recovery or an earlier build left
+            _check_site(site, src)
+            _remove_stale(out)
+            # not mode 0700 as tempfile.mkdtemp would make: the folder becomes the published one
+            with locks.owned_folder(out.parent, f".{out.name}.tmp-") as tmp:
+                try:
+                    size = _fill(tmp, site)
+                    _swap(tmp, out)
+                except BaseException:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise
     except OSError as exc:  # disk full, permissions...: a message, not a traceback
         raise MspsiteError(f"could not write the site to {out}: {exc}") from exc
     return WriteStats(files=len(site.files) + len(site.copies), bytes=size)
@@ -132,9 +138,21 @@ def _recover(out: Path) -> None:
         os.rename(olds[0], out)
 
 
+def _lock_output(out: Path) -> locks.Lock:
+    try:
+        return locks.hold(out.with_name(f".{out.name}.lock"))
+    except locks.LockHeld as held:
+        who = f" (pid {held.pid})" if held.pid else ""
+        raise MspsiteError(f"another mspsite build{who} is writing to {out}; wait for it to finish, then build "
+                           "again (or choose another --output)") from None
+
+
 def _remove_stale(out: Path) -> None:
-    """Remove what killed builds left: temporary folders, and replaced sites once a site is in place."""
-    for folder in _siblings(out, "tmp") + (_siblings(out, "old") if out.exists() else []):
+    """Remove what killed builds left: temporary folders whose build is gone, and replaced sites once a site
+    is in place (only a build holding the output lock makes those, and we hold it)."""
+    for folder in _siblings(out, "tmp"):
+        locks.remove_if_abandoned(folder)
+    for folder in _siblings(out, "old") if out.exists() else []:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
@@ -27,6 +28,23 @@ MAX_DEPTH = 32
 MAX_NODES = 50_000   # far more than any content file needs; bounds check time and memory
 
 Path_ = tuple  # a path into the data: keys and list indices
+
+# Characters no text may hold, however it is written: YAML escapes such as "\0", "\x0b" and
+# "\uffff" are valid, and pass ruamel's check of the raw file. C0 controls but tab and line feed
+# (a CR in the file is a line break; in a value it can only come from the escape "\r"), DEL and
+# C1 controls, and the Unicode non-characters: XML 1.0 (IATI, feeds) and XLSX cannot hold most
+# of them, and none of them is visible or means anything in text.
+_BMP_NOT_TEXT = "\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+NOT_TEXT = re.compile(f"[{_BMP_NOT_TEXT}" + "".join(f"{chr(plane + 0xFFFE)}-{chr(plane + 0xFFFF)}"
+                                                   for plane in range(0x10000, 0x110000, 0x10000)) + "]")
+# sre scans the ranges above the BMP one by one: ten times slower, so only for text that needs it
+_BMP_ONLY, _ASTRAL = re.compile(f"[{_BMP_NOT_TEXT}]"), re.compile("[\U00010000-\U0010ffff]")
+
+
+def find_not_text(text: str) -> re.Match | None:
+    """The first character of the text that NOT_TEXT refuses."""
+    astral = not text.isascii() and _ASTRAL.search(text)
+    return (NOT_TEXT if astral else _BMP_ONLY).search(text)
 
 
 class _Constructor(RoundTripConstructor):
@@ -223,6 +241,7 @@ def _plain(node, at: tuple, locations: Locations, offset: int):
             here = (*at, name)
             vl, vc = node.lc.value(key)
             locations.keys[here] = Location(locations.path, kl + 1 + offset, kc + 1)
+            _refuse_characters(name, locations.keys[here], "a field name")
             # an empty value has no place of its own (ruamel points at the next line): use its key's
             locations.values[here] = Location(locations.path, vl + 1 + offset, vc + 1) if value is not None \
                 else locations.keys[here]
@@ -246,7 +265,45 @@ def _plain(node, at: tuple, locations: Locations, offset: int):
     if any("\ud800" <= c <= "\udfff" for c in text):  # "\ud800" escapes make text no file can hold
         raise ReadError(error(locations.value(at), "the text contains an invalid character (a lone surrogate, "
                               "such as \\ud800)", "remove the \\u escape", code="encoding"))
+    _refuse_characters(text, locations.value(at), "text")
     return text
+
+
+def _refuse_characters(text: str, where: Location, what: str) -> None:
+    """A value or key holding a NOT_TEXT character, located at the value: the escape that
+    wrote it leaves no trace of its own column."""
+    found = find_not_text(text)
+    if found:
+        raise ReadError(error(where, f"{_character(found.group())} is not allowed in {what}",
+                              f"remove it, or the escape that writes it: {_escapes(found.group())}",
+                              code="encoding"))
+
+
+def check_body(body: str, path: str, first_line: int) -> None:
+    """Refuse a Markdown body holding a NOT_TEXT character, at its line and column.
+    A CR there is a line break, as Markdown reads it."""
+    found = find_not_text(body.replace("\r", "\n"))
+    if found:
+        before = body[:found.start()].replace("\r", "\n")
+        location = Location(path, first_line + before.count("\n"), found.start() - (before.rfind("\n") + 1) + 1)
+        raise ReadError(error(location, f"{_character(found.group())} is not allowed in text",
+                              "remove it: most editors do not show it", code="encoding"))
+
+
+def _character(c: str) -> str:
+    kind = "a Unicode non-character" if ord(c) >= 0xFDD0 else "a control character"
+    return f"character U+{ord(c):04X} ({kind})"
+
+
+_NAMED_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
+                  "\x85": "\\N"}
+
+
+def _escapes(c: str) -> str:
+    """The ways a YAML double-quoted scalar writes the character, as an editor may have typed it."""
+    n = ord(c)
+    code = f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+    return f"{_NAMED_ESCAPES[c]} or {code}" if c in _NAMED_ESCAPES else code
 
 
 class _NonFinite(float):

@@ -1,6 +1,5 @@
 import functools
 import http.server
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -26,22 +25,21 @@ SOURCE_DATE_EPOCH = "1795824000"   # 2026-11-28
 SUB_PATH = "/ccpk/"                # project GitHub Pages sites live under /<repo>/
 
 
+def build_reproducibly(src: Path, out: Path) -> Path:
+    """A public build of src into out on the fixed "today", without git dates, for fixtures
+    that outlive a test's monkeypatch."""
+    from mspsite.build import build
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        build(src, out, history=False)
+    return out
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Path:
     """The sample partnership built once per test session (public clearance, no git dates)."""
-    from mspsite.build import build
-
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    try:
-        out = tmp_path_factory.mktemp("sample") / "site"
-        build(SAMPLE, out, history=False)
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    return out
+    return build_reproducibly(SAMPLE, tmp_path_factory.mktemp("sample") / "site")
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):

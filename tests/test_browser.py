@@ -104,7 +104,9 @@ def test_page_type_loads_cleanly(context, served_sample, kind):
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
     # lazy images below the fold load too, and none is broken
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10_000)
+    # (not wait_for_function: its polling evaluates a string, which the pages' policy forbids)
+    page.evaluate("() => Promise.all([...document.images].map(i => i.complete || "
+                  "new Promise(done => { i.onload = i.onerror = done; })))")
     broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth).map(i => i.src)")
     assert not broken, f"broken images on {url}: {broken}"
     watch.check()

@@ -9,7 +9,11 @@ Public items also refer and link to hidden ones (ids in references, Markdown and
 links), so that every place a hidden item could be named is exercised. Until d99033c those
 links leaked hidden items' file names through every output that published raw Markdown
 (open data, meta descriptions, the home page's vision, the search index); the targeted tests
-below keep each of those places covered."""
+below keep each of those places covered.
+
+Text that no page shows, HTML comments and link reference definitions no link uses, carries
+CANARY-never-<kind>-<n>: it is above every clearance, so it must appear in no output at all
+(open data and the IATI file published the Markdown as written until issue 8)."""
 
 from __future__ import annotations
 
@@ -30,16 +34,19 @@ import pytest
 
 from mspsite.kinds import KINDS
 
+pytestmark = pytest.mark.xdist_group("canary")   # its portal is built once per worker
+
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "canary"
 SCHEMAS = ROOT / "mspsite" / "schemas"
 SOURCE_DATE_EPOCH = "1795824000"   # 2026-11-28, as in conftest.py
 LEVELS = ("public", "funders", "partners", "internal")
 HIDDEN_LEVELS = LEVELS[1:]
+NEVER = "never"   # what no page shows: above every clearance
 
 # Case-insensitive, hyphens optional: Pagefind's word index stores "canary-funders-page-1" as
 # "canaryfunderspage1"; an id is lowercase, a text canary is not.
-LEAK = re.compile(rb"canary-?(funders|partners|internal)-?[a-z0-9-]*", re.IGNORECASE)
+LEAK = re.compile(rb"canary-?(funders|partners|internal|never)-?[a-z0-9-]*", re.IGNORECASE)
 
 
 def _base64_forms(text: bytes) -> list[bytes]:
@@ -53,14 +60,14 @@ def _base64_forms(text: bytes) -> list[bytes]:
     return forms
 
 
-BASE64 = [(form, level) for level in ("funders", "partners", "internal") for case in ("CANARY", "canary")
+BASE64 = [(form, level) for level in (*HIDDEN_LEVELS, NEVER) for case in ("CANARY", "canary")
           for form in _base64_forms(f"{case}-{level}-".encode())]
-TOKEN = re.compile(r"canary-(funders|partners|internal)-[a-z]+(?:-[a-z]+)*-\d+", re.IGNORECASE)
+TOKEN = re.compile(r"canary-(funders|partners|internal|never)-[a-z]+(?:-[a-z]+)*-\d+", re.IGNORECASE)
 TRANSLATION = re.compile(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$")
 
 
 def rank(level: str) -> int:
-    return LEVELS.index(level.lower())
+    return len(LEVELS) if level.lower() == NEVER else LEVELS.index(level.lower())
 
 
 # -- the fixture and its variants --------------------------------------------------------------
@@ -381,6 +388,44 @@ def test_open_data_does_not_name_hidden_items(sites):
     site = sites("fixture", "public")
     found = [h for h in leaks(site, "public") if h.path.startswith("data/") and h.path.endswith((".json", ".csv"))]
     assert not found, _report(found)
+
+
+def test_fixture_hides_text_in_comments_and_unused_definitions():
+    """The never-shown canaries stand where issue 8 found them published: in HTML comments and
+    unused link definitions (addresses and titles), in a body and in Markdown fields of YAML."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(FIXTURE.rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".yml") and path.name != "README.md":
+            for m in re.finditer(r"CANARY-never-(comment|refurl|reftitle)-\d+", path.read_text(encoding="utf-8")):
+                found.setdefault(m.group(1), set()).add(path.suffix)
+    assert found == {"comment": {".md", ".yml"}, "refurl": {".md", ".yml"}, "reftitle": {".md", ".yml"}}, found
+
+
+@pytest.mark.parametrize("clearance", ("public", "internal"))
+def test_open_data_and_iati_publish_no_comment_or_unused_definition(clearance, sites):
+    """data/*.json and data/iati-activities.xml published Markdown as written: an editor's
+    '<!-- ... -->' and '[x]: ../decisions/hidden.md "title"' no link uses went out verbatim."""
+    site = sites("fixture", clearance)
+    assert (site / "data/iati-activities.xml").is_file()
+    found = [h for h in scan(site)[0] if h.level == NEVER]
+    assert not found, _report(found)
+
+
+def test_used_definitions_and_comments_in_code_stay(sites):
+    """What a page shows is kept, on the page and in open data: definitions that links use
+    (the last of an id), and '<!--' or '[x]:' inside code."""
+    site = sites("fixture", "public")
+    page = (site / "governance/decisions/public-decision/index.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/used-reference-1" title="used-title-1">the work plan</a>' in page
+    assert '<a href="https://example.org/used-reference-2">the budget</a>' in page
+    assert "<code>&lt;!-- kept-in-code-1 --&gt;</code>" in page
+    assert "&lt;!-- kept-in-code-2 --&gt;\n[kept-in-code-3]: https://example.org/kept-in-code-3" in page
+    text = json.loads((site / "data/decisions.json").read_text(encoding="utf-8"))["public-decision"]["text"]
+    for kept in ('[plan]: https://example.org/used-reference-1 "used-title-1"',
+                 "[dup]: https://example.org/used-reference-2", "`<!-- kept-in-code-1 -->`",
+                 "```\n<!-- kept-in-code-2 -->\n[kept-in-code-3]: https://example.org/kept-in-code-3\n```"):
+        assert kept in text
+    assert "<!--" not in text.replace("<!-- kept-in-code-", "")
 
 
 def test_page_head_does_not_name_hidden_items(sites):

@@ -1,8 +1,10 @@
 """Loader: positions of keys, values and list items; what is read and what is skipped."""
 
+import os
 from pathlib import Path
 
 from mspsite import Location, load_project
+from mspsite.load import BUILD_MARKER, MARKER_TEXT
 from mspsite.yamlread import ReadError, parse_yaml, read_text
 
 import pytest
@@ -70,12 +72,59 @@ def test_skips_output_dot_folders_backups_and_built_sites(tmp_path: Path):
     (tmp_path / "mspsite.yml").write_text("title: T\n")
     (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
     for rel in ("site/stakeholders/x.yml", ".git/x.yml", "stakeholders/a.yml~", "stakeholders/.#a.yml",
-                "out/.mspsite-build", "out/stakeholders/y.yml"):
+                "out/stakeholders/y.yml", "crlf/stakeholders/y.yml"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("junk: [\n")
+    # real built sites, silently skipped: their marker is the one mspsite writes (also after a CRLF checkout)
+    (tmp_path / "out" / BUILD_MARKER).write_bytes(MARKER_TEXT)
+    (tmp_path / "crlf" / BUILD_MARKER).write_bytes(MARKER_TEXT.replace(b"\n", b"\r\n"))
     raw = load_project(tmp_path)
     assert raw.report.diagnostics == []
     assert {d.path for d in raw.documents} == {"mspsite.yml", "partnership.yml"}
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _link_to_real_marker(path: Path) -> None:
+    (path.parent.parent / ".real-marker").write_bytes(MARKER_TEXT)
+    path.symlink_to("../.real-marker")
+
+
+# A committed .mspsite-build file hides its folder: a warning at that file whenever the folder cannot be a
+# portal mspsite built (a marker it did not write, or a folder of the format, where no portal goes).
+HIDING_MARKERS = {
+    "empty-in-stakeholders": ("stakeholders", b""),
+    "real-text-in-decisions": ("decisions", MARKER_TEXT),
+    "real-text-in-media-subfolder": ("media/archive", MARKER_TEXT),
+    "real-text-in-overrides": ("overrides", MARKER_TEXT),
+    "other-text-elsewhere": ("notes", b"do not read\n"),
+    "longer-text-elsewhere": ("notes", MARKER_TEXT + b"and more\n"),
+    "symlink-elsewhere": ("notes", _link_to_real_marker),
+    "fifo-elsewhere": ("notes", _fifo),
+    "folder-elsewhere": ("notes", lambda path: path.mkdir()),
+}
+
+
+@pytest.mark.parametrize("case", HIDING_MARKERS, ids=list(HIDING_MARKERS))
+def test_build_marker_that_hides_content_warns(tmp_path: Path, case: str):
+    folder, marker = HIDING_MARKERS[case]
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / folder / "moe.yml").write_text("name: M\nsector: public\n")
+    if callable(marker):
+        marker(tmp_path / folder / BUILD_MARKER)
+    else:
+        (tmp_path / folder / BUILD_MARKER).write_bytes(marker)
+    raw = load_project(tmp_path)   # a FIFO must not block it
+    assert [d.format_text() for d in raw.report.diagnostics] == [
+        f"{folder}/.mspsite-build:1:1: warning: folder '{folder}/' is skipped: this file marks it as a portal "
+        "mspsite built (if the folder holds content, delete this file; mspsite writes it only into the portals "
+        "it builds)"]
+    assert raw.report.diagnostics[0].code == "build-marker"
+    assert {d.path for d in raw.documents} == {"mspsite.yml", "partnership.yml"}   # still skipped
 
 
 def test_typo_folder_warns_with_did_you_mean(tmp_path: Path):

@@ -157,7 +157,7 @@ RTL, HEBREW, EMOJI = "شراكة الطهي النظيف", "שותפות ביש�
 FRAGMENTS = [RTL, HEBREW, EMOJI, "\u202egnikooc\u202c", "\u2067عربي\u2069", '"quoted"', "it's", "*emphasis*",
              "_under_", "**bold**", "# hash", "`code`", "&amp;", "& ampersand", "<b>bold</b>", "a: b", "- dash", "no",
              "yes", "1e3", "2025-01-01", "null", "~", "true", "> quote", "| pipe", "%", "@", "{braces}", "[x]",
-             "[a link](nowhere.md)", "10 %", "C:\\path", "tab\there", "ünïcödé", "Ελληνικά", "日本語", "한국어",
+             "[a link](https://example.org/x)", "10 %", "C:\\path", "tab\there", "ünïcödé", "Ελληνικά", "日本語", "한국어",
              "\u200b", "e\u0301", "---", "...", "#", "'", '"']
 # No surrogates (a known bug), no control or unassigned characters (YAML refuses them raw).
 CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co"))
@@ -623,7 +623,7 @@ def site_url_of(project: Project) -> str:
 
 # -- (a) valid partnerships ---------------------------------------------------------------------------------------------
 
-@settings(max_examples=25, **PROFILE)
+@settings(max_examples=12, **PROFILE)
 @given(project=partnerships())
 def test_valid_partnership_checks_builds_and_links_resolve(project, tmp_path_factory):
     root = project.write(tmp_path_factory.mktemp("valid") / "p")
@@ -774,7 +774,7 @@ def _known(exc: BaseException) -> bool:
 
 
 @pytest.mark.parametrize("how", MUTATIONS)
-@settings(max_examples=19, **PROFILE)   # 8 x 19 = 152 mutations
+@settings(max_examples=10, **PROFILE)   # 8 x 10 = 80 mutations
 @given(data=st.data())
 def test_mutated_partnership_never_crashes(how, data, tmp_path_factory):
     project, what, files = data.draw(mutations(how), label="mutation")

@@ -21,6 +21,8 @@ from conftest import SAMPLE, SOURCE_DATE_EPOCH
 from mspsite.serve import LiveSite
 from mspsite.write import RenderedSite
 
+pytestmark = pytest.mark.xdist_group("serve")   # one server is shared by the tests in file order
+
 ROOT = Path(__file__).parent.parent
 STAKEHOLDER = "stakeholders/gesi-safi-lpg.yml"
 PAGE = "/partners/gesi-safi-lpg/"
@@ -182,6 +184,67 @@ def test_serves_the_portal_from_memory(served):
         assert status == 404 and "Page not found" in body, path
 
 
+def _get_as(port: int, path: str, *hosts: str) -> tuple[int, dict, str]:
+    """GET path with these Host headers (none, one or several), as a DNS-rebinding page's browser sends them."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        for host in hosts:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_answers_only_requests_addressed_to_this_computer(served):
+    port = served.port
+    start = len(served.lines)
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        status, _, body = _get_as(port, PAGE, host)
+        assert status == 200 and NAME in body, host
+    refused = [("attacker.example",), (f"attacker.example:{port}",), (f"127.0.0.1.attacker.example:{port}",),
+               ("127.0.0.1",), (f"localhost:{port + 1}",), (f"localhost.:{port}",), (), (f"127.0.0.1:{port}", "x")]
+    for hosts in refused:
+        for path in (PAGE, "/media/stories/sensor.svg", "/__mspsite__/reload.js", "/__mspsite__/events"):
+            status, headers, body = _get_as(port, path, *hosts)
+            assert (status, headers["Content-Type"]) == (403, "text/plain; charset=utf-8"), (hosts, path)
+            assert body == f"mspsite serve answers only requests addressed to this computer: open " \
+                           f"http://127.0.0.1:{port}/\n"
+    served.wait_output(r"refused a request for host 'attacker\.example:\d+': only this computer's own names are "
+                       r"answered \(a web page elsewhere may be trying to read the preview\)", start=start)
+    assert served.output[sum(map(len, served.lines[:start])):].count("'attacker.example'") == 1   # said once
+
+
+def test_sends_the_portal_policy_as_headers(served):
+    from mspsite.csp import POLICY
+
+    for path in ("/", PAGE, "/media/stories/sensor.svg", "/nope/", "/__mspsite__/reload.js"):
+        _, headers, _ = served.get(path)
+        assert headers["Content-Security-Policy"] == POLICY + "; frame-ancestors 'self'", path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+
+
+def test_reload_script_and_search_run_under_the_policy(served, browser):
+    """In Chromium, with the policy as headers (which, unlike the <meta>, also govern Pagefind's
+    worker and its WebAssembly): serve's reload script connects, search answers, nothing is blocked."""
+    context = browser.new_context()
+    context.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation', "
+                            "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    try:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        with tab.expect_request(re.compile(r".*/__mspsite__/events\?page=search%2Findex\.html&token=.*")):
+            tab.goto(f"http://127.0.0.1:{served.port}/search/?q=charcoal")
+        tab.locator("#search-results li a").first.wait_for(timeout=15_000)
+        assert tab.evaluate("window.__violations") == []
+        assert not [e for e in errors if "Content Security Policy" in e or "WebAssembly" in e], errors
+    finally:
+        context.close()
+
+
 def test_an_edit_shows_and_reloads_the_pages_it_changed(served):
     token = re.search(r'data-token="([^"]+)"', served.get(PAGE)[2]).group(1)
     every_build = served.events()
@@ -237,8 +300,8 @@ def test_a_broken_template_keeps_the_server_alive(served):
     (overrides / "404.html").write_text('{% extends "base.html" %}{% block content %}{% oops %}{% endblock %}')
     try:
         status, _, body = served.poll("/", lambda status, body: "error: template:" in body)
-        assert status == 500 and "404.html:1: error: template: " in body
-        served.wait_output(r"404\.html:1: error: template: ", start=start)
+        assert status == 500 and "overrides/404.html:1:1: error: template: " in body
+        served.wait_output(r"overrides/404\.html:1:1: error: template: ", start=start)
         assert served.proc.poll() is None
     finally:
         shutil.rmtree(overrides)

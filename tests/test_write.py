@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
+import select
 import signal
 import stat
 import subprocess
@@ -410,6 +412,7 @@ def test_killed_build_leaves_out_untouched(src: Path, previous, tmp_path: Path, 
     assert process.returncode == -signal.SIGKILL
 
     assert len(tmp_folders(out)) == 1  # the killed build's half-written site
+    assert lock_file(out).read_text() == f"{process.pid}\n"  # its lock file stays, but the lock died with it
     if moment == "swap":
         assert not out.exists()  # killed with no site in place: the next write must put the old one back
         broken = RenderedSite(files={}, copies={"missing.pdf": src / "missing.pdf"})
@@ -420,3 +423,157 @@ def test_killed_build_leaves_out_untouched(src: Path, previous, tmp_path: Path, 
     write_site(sample_site(src, "two"), out, src)
     assert (out / "only-in-two").exists() and not (out / "pages").exists()
     assert siblings(out) == []
+
+
+# --- concurrent builds -----------------------------------------------------------------------------------
+
+def lock_file(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+PAGES = {f"pages/page-{i}.html": f"<p>page {i}</p>".encode() for i in range(6)}
+
+# A build stopped halfway through writing (holding the output's lock and its temporary folder) until the test
+# says go: the test orders the processes through pipes, never by waiting some time.
+PAUSED_BUILD = r"""
+import os, sys
+from pathlib import Path
+import mspsite.write as w
+
+out, src, ready, go = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+real_writer, written = w._writer, []
+
+def pausing_writer(path, content):
+    if len(written) == 3:
+        os.write(ready, b"x")
+        if os.read(go, 1) != b"x":
+            raise SystemExit("the test ended without letting the build go on")
+    real_writer(path, content)
+    written.append(path)
+
+w._writer = pausing_writer
+pages = {f"pages/page-{i}.html": f"<p>page {i}</p>".encode() for i in range(6)}
+w.write_site(w.RenderedSite(files=pages, copies={}), out, src)
+"""
+
+
+class PausedBuild:
+    def __init__(self, out: Path, src: Path):
+        ready_r, ready_w = os.pipe()
+        self._go_r, self._go_w = os.pipe()
+        self.process = subprocess.Popen([sys.executable, "-c", PAUSED_BUILD, str(out), str(src), str(ready_w),
+                                         str(self._go_r)], pass_fds=(ready_w, self._go_r))
+        os.close(ready_w)
+        os.close(self._go_r)
+        try:
+            # a guard against a hang, not a measure: the child normally gets there in well under a second
+            readable, _, _ = select.select([ready_r], [], [], 300)
+            assert readable and os.read(ready_r, 1) == b"x", "the build ended before it was halfway"
+        finally:
+            os.close(ready_r)
+        self.pid = self.process.pid
+
+    def finish(self) -> int:
+        os.write(self._go_w, b"x")
+        return self.process.wait()
+
+    def close(self) -> None:
+        os.close(self._go_w)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextlib.contextmanager
+def paused_build(out: Path, src: Path):
+    build = PausedBuild(out, src)
+    try:
+        yield build
+    finally:
+        build.close()
+
+
+def test_second_build_into_a_folder_being_written_is_refused(tmp_path: Path):
+    """Two builds into one folder at once: the second says so and stops, the first makes a complete site."""
+    from mspsite.scaffold import create_starter
+
+    starter = tmp_path / "starter"
+    create_starter(starter)
+    out = tmp_path / "site"
+    with paused_build(out, starter) as first:
+        second = subprocess.run([sys.executable, "-m", "mspsite", "build", str(starter), "-o", str(out)],
+                                capture_output=True, text=True)
+        assert second.returncode == 1
+        assert second.stderr.splitlines()[-1] == (
+            f"Error: another mspsite build (pid {first.pid}) is writing to {out}; wait for it to finish, then "
+            "build again (or choose another --output)")
+        [tmp] = tmp_folders(out)
+        assert count_files(tmp) == 1 + 3  # the first build's marker and pages so far: nothing removed
+        assert first.finish() == 0
+    assert tree(out) == {BUILD_MARKER: write.MARKER_TEXT, "pages": "<dir>", **PAGES}
+    assert siblings(out) == []  # no temporary folder, no lock file
+    write_site(RenderedSite(files={"index.html": b"next"}, copies={}), out, starter)  # the next build goes ahead
+    assert tree(out) == {BUILD_MARKER: write.MARKER_TEXT, "index.html": b"next"}
+    assert siblings(out) == []
+
+
+def test_live_builds_temporary_folder_is_never_removed(src: Path, previous):
+    out, before = previous
+    with paused_build(out, src) as live:
+        [live_tmp] = tmp_folders(out)
+        stale = out.parent / ".site.tmp-0123abcd"   # as a killed build leaves it: no one holds it
+        (stale / "pages").mkdir(parents=True)
+        (stale / "pages" / "page-0.html").write_text("half a site")
+        write._remove_stale(out)  # what a build does before writing; the output lock is bypassed here
+        assert tmp_folders(out) == [live_tmp]
+        assert count_files(live_tmp) == 1 + 3
+        assert tree(out) == before  # a site is in place until the swap
+        assert live.finish() == 0
+    assert tree(out) == {BUILD_MARKER: write.MARKER_TEXT, "pages": "<dir>", **PAGES}
+    assert siblings(out) == []
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _hard_link(path: Path) -> None:
+    os.link(path.parent / "victim.txt", path)
+
+
+def _symlink(path: Path) -> None:
+    path.symlink_to(path.parent / "victim.txt")
+
+
+@pytest.mark.parametrize("make", [_symlink, _hard_link, _fifo], ids=["symlink", "hard-link", "fifo"])
+def test_planted_lock_file_is_never_written(src: Path, make):
+    """The lock file sits in the partnership folder for the default output: a pull request could plant one."""
+    victim = src / "victim.txt"
+    victim.write_text("precious")
+    make(lock_file(src / "site"))
+    with pytest.raises(MspsiteError, match=r"\.site\.lock is not a lock file mspsite made; remove it"):
+        write_site(sample_site(src), src / "site", src)
+    assert victim.read_text() == "precious"
+    assert not (src / "site").exists() and tmp_folders(src / "site") == []
+
+
+def _refusing_flock(fd, operation):
+    raise OSError(errno.ENOLCK, "No locks available")
+
+
+@pytest.mark.parametrize("flock", [None, _refusing_flock], ids=["no-flock", "flock-refused"])
+def test_without_locks_builds_work_and_keep_what_might_be_in_use(src: Path, previous, monkeypatch, flock):
+    """Windows has no flock; some network file systems refuse it. Builds go on, unlocked, as before locks;
+    a temporary folder whose owner cannot be known is kept, never removed."""
+    from mspsite import locks
+
+    out, _ = previous
+    if flock is None:
+        monkeypatch.setattr(locks, "fcntl", None)
+    else:
+        monkeypatch.setattr(locks.fcntl, "flock", flock)
+    unknown = out.parent / ".site.tmp-0123abcd"
+    unknown.mkdir()
+    write_site(sample_site(src, "two"), out, src)
+    assert (out / "only-in-two").exists()
+    assert tmp_folders(out) == [unknown]

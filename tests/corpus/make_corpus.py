@@ -84,7 +84,7 @@ RTL = "شراكة الطهي النظيف"          # Arabic
 HEBREW = "שותפות בישול נקי"
 EMOJI = "🔥🍲🌍"
 BIDI_OVERRIDE = "\u202egnikooc\u202c"   # RIGHT-TO-LEFT OVERRIDE ... POP DIRECTIONAL FORMATTING
-TRICKY = 'Quotes " \' and *markdown* _specials_ [x](y) <b>&amp; # not a comment'
+TRICKY = 'Quotes " \' and *markdown* _specials_ [x](https://example.org/y) <b>&amp; # not a comment'
 
 # One valid document per kind using every property of its schema (the walk checks that).
 FULL: dict[str, dict] = {
@@ -522,7 +522,8 @@ class Case:
     heavy: bool = False                     # run as a subprocess (big, deep, bombs, special files)
     setup: str | None = None                # name in SETUPS: file-system work done at test time only
     xfail: str | None = None                # "bug: ..." for a known bug; the test is xfail(strict=True)
-    skip_as_root: str | None = None         # reason to skip when running as root
+    unprivileged: bool = False              # needs file permissions to hold: a child process that, even as
+                                            # root, cannot override them (CAP_DAC_* dropped)
     note: str = ""
 
     @property
@@ -773,14 +774,17 @@ def hand_cases() -> list[Case]:
         message="too large")
     add("big-sparse-1tb", "big-file", {}, broken=S, heavy=True, setup="big_sparse", message="too large",
         note="a sparse file: reading it whole would take forever")
-    add("big-1mb-value", "long-string", {}, broken=S, heavy=True, setup="long_1mb_value", expect="ok")
+    add("big-1mb-value", "long-string", {}, broken=S, heavy=True, setup="long_1mb_value", line=3,
+        message="too complex", note="accepted until issue 8: a description is Markdown, and 1 MB of it took "
+        "seconds to convert on every page that shows it")
     add("big-1mb-value-in-unknown-field", "long-string", {}, broken=S, heavy=True, setup="long_1mb_unknown_field",
         message="unknown field")
     add("big-1mb-line-flow-list", "long-string", {}, broken=S, heavy=True, setup="long_1mb_flow_list",
         expect="ok", note="one 1 MB line holding ten 100 kB list items")
     add("big-10k-list-items", "long-string", {}, broken=S, heavy=True, setup="many_items_10k", expect="ok")
-    add("big-2mb-value", "long-string", {}, broken=S, heavy=True, setup="long_2mb_value", expect="ok",
-        note="a 4.9 MB value (just under the limit) takes 4-8 s depending on load: too close to 10 s to test")
+    add("big-2mb-value", "long-string", {}, broken=S, heavy=True, setup="long_2mb_value", line=3,
+        message="too complex", note="a 4.9 MB value (just under the file limit) takes 4-8 s to read depending on "
+        "load: too close to 10 s to test; a description is Markdown, beyond the budget since issue 8")
     add("big-many-list-items-under-limit", "long-string", {}, broken=S, heavy=True, setup="many_items_under_limit",
         message="more than 50,000 values",
         note="took minutes and ~300 MB before the node limit (cee5b1d); 10,000 items take ~1.5 s")
@@ -876,8 +880,8 @@ def hand_cases() -> list[Case]:
     add("control-u0085-next-line", "control-character", {S: "name: Mini\x85stry\nsector: public\n".encode()},
         expect="ok", note="NEL is printable in YAML 1.2; ruamel folds it into a space")
     add("control-escaped-in-double-quotes", "control-character",
-        {S: b'name: "Mini\\x01stry\\x7f"\nsector: public\n'}, expect="ok",
-        note="an escaped control character is valid YAML; the text holds it")
+        {S: b'name: "Mini\\x01stry\\x7f"\nsector: public\n'}, line=1, message="U+0001",
+        note="an escaped control character is valid YAML; check accepted it until issue 8")
     add("control-u2028-line-separator", "control-character", {S: "name: Mini\u2028stry\nsector: public\n".encode()},
         expect="ok")
     add("control-in-key", "control-character", {S: b"na\x01me: X\nsector: public\n"}, line=1)
@@ -885,6 +889,45 @@ def hand_cases() -> list[Case]:
         line=2)
     add("control-message-is-one-line", "control-character", {S: b"name: X\nsector: public\nshort_name: a\x07b\n"},
         line=3, message="U+0007", note="was two lines at line 1, column 1 until cee5b1d")
+
+    # -- control characters and non-characters written as YAML escapes: valid YAML, but no text; they
+    # crashed the IATI export and the XLSX writer, or made the Atom feeds ill-formed, until issue 8 ---------------
+    escapes = {"nul": ("\\0", "U+0000"), "vertical-tab": ("\\x0b", "U+000B"), "cr": ("\\r", "U+000D"),
+               "esc": ("\\e", "U+001B"), "del": ("\\x7f", "U+007F"), "next-line": ("\\N", "U+0085"),
+               "csi": ("\\x9b", "U+009B"), "fdd0": ("\\ufdd0", "U+FDD0"), "fdef": ("\\ufdef", "U+FDEF"),
+               "fffe": ("\\ufffe", "U+FFFE"), "ffff": ("\\uffff", "U+FFFF"), "1fffe": ("\\U0001fffe", "U+1FFFE"),
+               "10ffff": ("\\U0010ffff", "U+10FFFF")}
+    for name, (escape, code) in escapes.items():
+        add(f"escaped-{name}-in-value", "control-character",
+            {S: f'name: "Mini{escape}stry"\nsector: public\n'.encode()}, line=1, message=f"character {code} ")
+    add("escaped-control-in-key", "control-character", {S: b'name: X\nsector: public\n"short\\x0bname": Y\n'},
+        line=3, message="U+000B (a control character) is not allowed in a field name")
+    add("escaped-noncharacter-in-list-item", "control-character",
+        {S: b'name: X\nsector: public\ninterests: [ok, "a\\uffffb"]\n'}, line=3, message="U+FFFF")
+    add("escaped-control-in-nested-mapping", "control-character",
+        {S: b'name: X\nsector: public\ncontact:\n  name: "A\\x0bB"\n'}, line=4, message="U+000B")
+    add("escaped-control-in-list-of-mappings", "control-character",
+        {S: b'name: X\nsector: public\ncontributions:\n  - kind: financial\n    description: "a\\0b"\n'}, line=5,
+        message="U+0000")
+    add("escaped-control-in-front-matter", "control-character",
+        {STORY: _story(b'title: "A\\x0bB"\ndate: 2025-03-01\n')}, line=2, message="U+000B")
+    add("escaped-control-in-mspsite-yml", "control-character",
+        {"mspsite.yml": b'title: "Corpus\\x0bPartnership"\nlanguages: [en, fr]\ncurrency: EUR\n'}, line=1,
+        message="U+000B")
+    add("escaped-line-separator-is-text", "control-character", {S: b'name: "Mini\\Lstry"\nsector: public\n'},
+        expect="ok", quiet=True, note="U+2028 is a character of text, as in the raw case")
+    add("noncharacter-raw-in-value", "control-character", {S: "name: Mini\ufdd0stry\nsector: public\n".encode()},
+        line=1, message="U+FDD0", note="YAML allows U+FDD0 in a file; the text must not hold it")
+    add("noncharacter-raw-uffff-in-value", "control-character", {S: "name: Mini\uffffstry\nsector: public\n".encode()},
+        line=1, message="U+FFFF")
+    # raw, in a Markdown body: nothing read the body's characters until issue 8
+    for name, char in (("u0001", "\x01"), ("u000b", "\x0b"), ("u001b", "\x1b"), ("u007f", "\x7f"),
+                       ("u009b", "\x9b"), ("ufdd0", "\ufdd0"), ("uffff", "\uffff"), ("u10ffff", "\U0010ffff")):
+        add(f"control-{name}-in-markdown-body", "control-character",
+            {STORY: _story(GOOD_STORY_FRONT, f"one\ntwo {char} three\n".encode())}, line=6,
+            message=f"U+{ord(char):04X}")
+    add("control-cr-in-markdown-body-is-a-line-break", "control-character",
+        {STORY: _story(GOOD_STORY_FRONT, b"one\rtwo\n")}, expect="ok", quiet=True)
 
     # -- right-to-left text, bidi controls and emoji -----------------------------------------------------------
     add("unicode-rtl-values", "unicode", {S: f"name: {RTL}\nsector: public\ndescription: {HEBREW} — {RTL}\n"
@@ -956,6 +999,23 @@ def hand_cases() -> list[Case]:
         expect="warning", message="ignored")
     add("wrong-extension-json", "file-name", {"stakeholders/x.json": b'{"name": "X"}'}, expect="warning")
     add("unknown-folder", "file-name", {"stakeholder/x.yml": STAKEHOLDER}, expect="warning", message="stakeholders")
+    # a .mspsite-build file marks a portal mspsite built, and its folder is skipped; an empty or hand-made one,
+    # or one in a folder of the format, hid the folder's content without a word until issue 8
+    marker = b"This folder was made by mspsite; mspsite may delete or replace it on the next build.\n"
+    add("build-marker-empty-in-stakeholders", "file-name", {"stakeholders/.mspsite-build": b"", S: STAKEHOLDER},
+        expect="warning", message="folder 'stakeholders/' is skipped")
+    add("build-marker-real-text-in-decisions", "file-name", {"decisions/.mspsite-build": marker,
+                                                              "decisions/d.md": _story(b"title: D\n")},
+        expect="warning", message="folder 'decisions/' is skipped")
+    add("build-marker-real-text-in-media-folder", "file-name", {"media/old/.mspsite-build": marker,
+                                                                 "media/old/pic.png": b"\x89PNG\r\n\x1a\n"},
+        expect="warning", message="folder 'media/old/' is skipped")
+    add("build-marker-hand-made-elsewhere", "file-name", {"notes/.mspsite-build": b"skip this folder\n",
+                                                           "notes/x.yml": STAKEHOLDER},
+        expect="warning", message="folder 'notes/' is skipped")
+    add("build-marker-of-a-built-portal", "file-name", {"preview/.mspsite-build": marker,
+                                                         "preview/stakeholders/x.yml": b"junk: [\n"},
+        expect="ok", quiet=True, note="a portal built with -o preview is skipped without a word")
     add("translation-of-missing-original", "file-name", {"stories/x.fr.md": _story(b"title: X\n")},
         message="does not exist")
     add("translation-into-unknown-language", "file-name", {STORY: _story(GOOD_STORY_FRONT),
@@ -1020,6 +1080,24 @@ def hand_cases() -> list[Case]:
                                                 b"  indicators:\n  - id: i\n    title: I\n    measurements:\n"
                                                 b"    - {date: 2099-01-01, value: 5}\n"}, line=9, message="future")
     add("date-null", "dates", {S: b"name: X\nsector: public\njoined:\n"}, line=3)
+
+    # dates outside the years 1900 to 2200: 9999 crashed the charts, year 1 went out to IATI, until issue 8
+    def goal(target: str = "2025-12-31", measured: str = "2024-06-30") -> bytes:
+        return (f"title: G\noutcomes:\n- id: o\n  title: O\n  indicators:\n  - id: i\n    title: I\n"
+                f"    baseline: {{value: 0, date: 2020-01-01}}\n    target: {{value: 10, date: {target}}}\n"
+                f"    measurements:\n    - {{date: {measured}, value: 5}}\n").encode()
+
+    outside = "outside the years 1900 to 2200"
+    for year in ("0001", "1899", "2201", "9999"):
+        add(f"date-year-{year}-goal-target", "dates", {"goals/g.yml": goal(target=f"{year}-06-30")}, line=9,
+            message=outside)
+        add(f"date-year-{year}-measurement", "dates", {"goals/g.yml": goal(measured=f"{year}-06-30")}, line=11,
+            message=outside)
+        add(f"date-year-{year}-decision", "dates", {"decisions/d.md": _story(
+            f"title: D\ndate: {year}-06-30\nbody: steering\nstatus: adopted\n".encode())}, support=True, line=3,
+            message=outside)
+    add("date-years-1900-and-2200", "dates", {"goals/g.yml": goal(target="2200-12-31", measured="1900-01-01")
+                                               .replace(b"2020-01-01", b"1900-01-01")}, expect="ok", quiet=True)
 
     # -- amounts --------------------------------------------------------------------------------------------------------
     amounts = {"1e309": "1e309", "minus-1e309": "-1e309", "nan": ".nan", "nan-upper": ".NaN", "inf": ".inf",
@@ -1149,10 +1227,27 @@ def hand_cases() -> list[Case]:
         note="took ~60 s before cee5b1d: Python-Markdown's link pattern is super-linear in '['")
     add("md-many-tags", "markdown", body(b"<a>" * 100_000 + b"\n"), heavy=True, message="too complex",
         note="took more than 10 s before cee5b1d")
-    add("md-many-emphasis", "markdown", body(b"*a _" * 8000 + b"\n"), heavy=True, expect="ok")
-    add("md-deep-blockquote", "markdown", body(b">" * 20000 + b" x\n"), heavy=True, expect="ok")
+    add("md-many-emphasis", "markdown", body(b"*a _" * 8000 + b"\n"), heavy=True, line=5, message="too complex",
+        note="accepted (1 s to convert) until issue 8; now beyond the budget of marks in one paragraph")
+    add("md-deep-blockquote", "markdown", body(b">" * 20000 + b" x\n"), heavy=True, line=5, message="too complex",
+        note="accepted until issue 8; nesting is limited to 16 levels")
     add("md-deep-list", "markdown", body(b"".join(b"  " * i + b"- x\n" for i in range(300))), heavy=True,
-        expect="ok")
+        line=37, message="too complex", note="accepted until issue 8 (a RecursionError at 500 lines)")
+    # Pathological Markdown (issue 8): a RecursionError traceback or minutes of work in check and build
+    # until then; now a located too-complex error, in a body and in a Markdown field of YAML alike.
+    pathological = {   # name -> (text, line of the error in the text)
+        "definition-list-600-lines": (b"".join(b"term %d\n: definition %d\n" % (i, i) for i in range(300)), 102),
+        "list-300-deep": (b"".join(b"    " * i + b"- x\n" for i in range(300)), 17),
+        "div-500-deep": (b'<div markdown="1">\n' * 500 + b"x\n" + b"</div>\n" * 500, 17),
+        "pipe-table-200k": (b"| a | b | c |\n|---|---|---|\n" + b"| x | y | z |\n" * 14_300, 1251),
+        "quotes-50k": (b"'" * 50_000 + b"\n", 1),
+        "strong-a-20k": (b"**a" * 6_700 + b"\n", 1),
+    }
+    for name, (text, line) in pathological.items():
+        add(f"md-{name}", "markdown", body(text), heavy=True, line=4 + line, message="too complex")
+        summary = b"".join(b"  " + row + b"\n" for row in text.rstrip(b"\n").split(b"\n"))
+        add(f"md-field-{name}", "markdown", {"partnership.yml": b"name: Corpus Partnership\nsummary: |\n" + summary},
+            heavy=True, line=2, message="too complex")
 
     # -- paths in YAML fields ------------------------------------------------------------------------------------------
     add("path-missing", "paths", {S: STAKEHOLDER + b"logo: media/nope.svg\n"}, line=3, message="not found")
@@ -1168,6 +1263,119 @@ def hand_cases() -> list[Case]:
         note="a file inside the folder; whether it is an image is not checked")
     add("theme-outside-folder", "paths", {"mspsite.yml": b"title: T\nlanguages: [en]\ncurrency: EUR\ntheme: ../../..\n"},
         line=4)
+
+    # -- themes and overrides arrive by pull request: sandboxed templates (mspsite/theme.py, theme_check.py) --
+    own = {"mspsite.yml": TEMPLATE["mspsite.yml"] + b"theme: mytheme\n",
+           "mytheme/templates/stories.html": b'{% extends "base.html" %}{% block content %}{{ p.name }}'
+                                             b"{% endblock %}\n"}
+    add("theme-custom-inside-ok", "themes", {**own, "mytheme/static/site.css": b"h1 { color: teal }\n"}, expect="ok",
+        quiet=True, note="a theme folder inside the partnership folder: no 'folder is not part of the format' warning")
+    add("theme-override-ok", "themes", {"overrides/stories.html": own["mytheme/templates/stories.html"]}, expect="ok",
+        quiet=True)
+    block = b'{% extends "base.html" %}\n{% block content %}\n'
+    for name, expression in (("self-globals", b"self.__init__.__globals__.__builtins__.__import__('os').system('id')"),
+                             ("str-mro", b"''.__class__.__mro__[1].__subclasses__()"),
+                             ("cycler-globals", b"cycler.__init__.__globals__.os.popen('id').read()"),
+                             ("attr-filter", b"p|attr('__class__')"), ("subscript", b"p['__dict__']"),
+                             ("map-attribute", b"p.stakeholders|map(attribute='__class__')|list")):
+        add(f"theme-sandbox-{name}", "themes", {"overrides/stories.html": block + b"{{ " + expression + b" }}\n"
+                                                b"{% endblock %}\n"}, line=3, message="template sandbox refuses")
+    add("theme-sandbox-in-custom-theme", "themes", {**own, "mytheme/templates/story.html": block +
+                                                    b"{{ lipsum.__globals__ }}\n{% endblock %}\n"},
+        broken="mytheme/templates/story.html", line=3, message="template sandbox refuses")
+    add("theme-template-syntax", "themes", {"overrides/stories.html": block + b"{% if %}\n"}, line=3,
+        message="template: Expected an expression")
+    add("theme-template-not-utf8", "themes", {"overrides/stories.html": b"{{ p.name }}\n\xff\n"}, line=2,
+        message="invalid UTF-8")
+    add("theme-not-found", "themes", {"mspsite.yml": TEMPLATE["mspsite.yml"] + b"theme: nosuch\n"}, line=4,
+        message="not found")
+
+    # -- media/: nothing a browser runs (mspsite/media.py) ------------------------------------------------
+    page = b"<!DOCTYPE html>\n<title>Report</title>\n<script>alert(document.domain)</script>\n"
+    for ext in ("html", "htm", "xhtml", "xht", "shtml", "xml", "xsl", "kml", "svgz", "js", "mjs", "swf", "php",
+                "css", "xyz"):
+        add(f"media-refused-{ext}", "media", {f"media/report.{ext}": page}, line=1, message="cannot be published")
+    add("media-refused-no-extension", "media", {"media/report": page}, line=1, message="without an extension")
+    add("media-refused-html-linked", "media", {
+        "media/report.html": page, STORY: _story(GOOD_STORY_FRONT, b"See [the report](../media/report.html).\n")},
+        broken="media/report.html", line=1, message="web page")
+    add("media-png-is-html", "media", {"media/pic.png": page}, line=1, message="its content is an HTML page")
+    add("media-jpg-is-png", "media", {"media/pic.jpg": SUPPORT["media/pic.png"]}, line=1,
+        message="rename it to pic.png")
+    add("media-pdf-is-html", "media", {"media/report.pdf": page}, line=1, message="named as a PDF document")
+    add("media-name-control-character", "media", {"media/a\x01b.png": SUPPORT["media/pic.png"]},
+        message="control character")
+    add("media-name-hash-query-percent-space", "media", {
+        "media/a#b?c%d e.png": SUPPORT["media/pic.png"],
+        STORY: _story(GOOD_STORY_FRONT + b'image: "media/a#b?c%d e.png"\nimage_alt: A\n',
+                      b"![A](../media/a%23b%3Fc%25d%20e.png)\n")}, expect="ok",
+        note="encoded in every URL the build makes (urls.file_url)")
+    add("media-name-hash-unencoded-in-link", "media", {
+        "media/a#b.png": SUPPORT["media/pic.png"], STORY: _story(GOOD_STORY_FRONT, b"![A](../media/a#b.png)\n")},
+        broken=STORY, line=5, message="write '../media/a%23b.png'")
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 9 9">\n'
+    svg_cases = {   # name: (the SVG, the line of the error, words of its message)
+        "script": (svg + b'<rect width="9" height="9"/>\n<script>alert(1)</script>\n</svg>\n', 3, "<script>"),
+        "script-cdata": (svg + b"<script><![CDATA[alert(1)]]></script>\n</svg>\n", 2, "<script>"),
+        "script-other-prefix": (b'<s:svg xmlns:s="http://www.w3.org/2000/svg">\n<s:script>alert(1)</s:script>'
+                                b"</s:svg>\n", 2, "<script>"),
+        "onload": (b'<svg xmlns="http://www.w3.org/2000/svg"\n     onload="alert(1)"/>\n', 1, "'onload'"),
+        "onclick-nested": (svg + b'<g>\n<circle r="4" onClick="alert(1)"/>\n</g>\n</svg>\n', 3, "'onClick'"),
+        "javascript-href": (svg + b'<a href="javascript:alert(1)"><text>x</text></a>\n</svg>\n', 2,
+                            "'javascript:alert(1)'"),
+        "javascript-xlink-obfuscated": (svg + b'<a xlink:href=" &#x09;jAvA&#x0A;script:alert(1)"><text>x</text>'
+                                        b"</a>\n</svg>\n", 2, "xlink:href"),
+        "data-href": (svg + b'<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"><text>x</text></a>'
+                      b"\n</svg>\n", 2, "can run script"),
+        "foreign-object": (svg + b'<foreignObject width="9" height="9">\n<div xmlns="http://www.w3.org/1999/xhtml">'
+                           b"x</div>\n</foreignObject>\n</svg>\n", 2, "<foreignObject>"),
+        "use-external": (svg + b'<use href="https://evil.example/sprite.svg#icon"/>\n</svg>\n', 2,
+                         "loads another file"),
+        "use-other-file": (svg + b'<use xlink:href="other.svg#icon"/>\n</svg>\n', 2, "loads another file"),
+        "image-external": (svg + b'<image href="http://evil.example/track.png" width="9" height="9"/>\n</svg>\n', 2,
+                           "loads another file"),
+        "set-href": (svg + b'<a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a>\n</svg>\n', 2,
+                     "may not change 'href'"),
+        "xml-base": (svg + b'<a xml:base="https://evil.example/" href="#x"><text>x</text></a>\n</svg>\n', 2,
+                     "xml:base"),
+        "css-url-external": (svg + b"<style>\n.a { fill: red }\n.b { fill: url(https://evil.example/p.svg#p) }\n"
+                             b"</style>\n</svg>\n", 4, "CSS 'url'"),
+        "css-import": (svg + b'<style>@import "https://evil.example/x.css";</style>\n</svg>\n', 2, "'@import'"),
+        "css-escaped-url": (svg + b'<rect style="fill: u\\72 l(https://evil.example/p.svg#p)"/>\n</svg>\n', 2,
+                            "CSS 'url'"),
+        "presentation-url-external": (svg + b'<rect fill="url(https://evil.example/p.svg#p)"/>\n</svg>\n', 2,
+                                      "CSS 'url'"),
+        "xml-stylesheet": (b'<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="evil.xsl"?>\n' + svg +
+                           b"</svg>\n", 2, "processing instruction"),
+        "xxe-entity": (b'<?xml version="1.0"?>\n<!DOCTYPE svg [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n' +
+                       svg.replace(b">\n", b">") + b"<text>&xxe;</text></svg>\n", 2, "declares a DTD"),
+        "billion-laughs": (b'<!DOCTYPE svg [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                           + b"".join(b'<!ENTITY %c "%s">' % (c, (b"&%c;" % (c - 1)) * 10) for c in b"cdefghij")
+                           + b"]>\n" + svg + b"<text>&j;</text>\n</svg>\n", 1, "declares a DTD"),
+        "attlist-default-handler": (b'<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>\n' + svg + b"</svg>\n",
+                                    1, "declares a DTD"),
+        "external-dtd": (b'<!DOCTYPE svg SYSTEM "https://evil.example/x.dtd">\n' + svg + b"</svg>\n", 1,
+                         "names another file"),
+        "xhtml-root": (b'<html xmlns="http://www.w3.org/1999/xhtml">\n<script>alert(1)</script>\n</html>\n', 1,
+                       "not an SVG image"),
+        "html-not-xml": (b"<!DOCTYPE html>\n<svg onload=alert(1)>\n", 2, "not well-formed"),
+        "undefined-entity": (svg + b"<text>&nbsp;</text>\n</svg>\n", 2, "undefined entity"),
+    }
+    for name, (content, line, message) in svg_cases.items():
+        add(f"media-svg-{name}", "media", {"media/logo.svg": content}, line=line, message=message)
+    add("media-svg-plain-exports-ok", "media", {
+        "media/illustrator.svg": b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE svg PUBLIC '
+                                 b'"-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n' +
+                                 svg + b'<defs><linearGradient id="g"/></defs>'
+                                 b'<rect fill="url(#g)" style="stroke:url(\'#g\')"/>'
+                                 b'<use href="#g"/><image xlink:href="data:image/png;base64,iVBORw0KGgo=" width="1" '
+                                 b'height="1"/><a href="https://example.org/"><text>x</text></a></svg>\n',
+        "media/inkscape.svg": b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/'
+                              b'namespaces/inkscape" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/'
+                              b'sodipodi-0.dtd"><sodipodi:namedview inkscape:zoom="1"/><style>.a{fill:#123}</style>'
+                              b'<g inkscape:label="Layer 1" class="a"/></svg>\n',
+        "media/notes.md": b"Photo credits: ...\n", "media/data.csv": b"a,b\n1,2\n"}, expect="ok", quiet=True)
     return c
 
 
@@ -1299,10 +1507,10 @@ def special_cases() -> list[Case]:
         _special("fs-partnership-yml-is-folder", "file-system", "partnership.yml",
                  _folder("partnership.yml", {"a.yml": b"x: 1\n"}, replace=True), heavy=False),
         _special("fs-unreadable-file", "file-system", S, _chmod_000(S), heavy=False, message="cannot read",
-                 skip_as_root="runs as root: chmod 000 does not stop root from reading the file"),
+                 unprivileged=True),
         _special("fs-unreadable-folder", "file-system", "stakeholders", _both(
             _folder("stakeholders", {"moe.yml": STAKEHOLDER}), lambda r: os.chmod(r / "stakeholders", 0)),
-            heavy=False, skip_as_root="runs as root: chmod 000 does not stop root from listing the folder",
+            heavy=False, unprivileged=True,
             message="cannot read the folder"),
         _special("fs-symlink-loop-2", "file-system", "stakeholders/a.yml", _both(
             _symlink("b.yml", "stakeholders/a.yml"), _symlink("a.yml", "stakeholders/b.yml")), message="cannot read"),
@@ -1331,6 +1539,35 @@ def special_cases() -> list[Case]:
         _special("fs-fifo-image", "file-system", STORY, _both(
             lambda r: _write(r, STORY, _story(GOOD_STORY_FRONT + b"image: media/z.png\nimage_alt: Z\n")),
             _fifo("media/z.png")), message="not a regular file"),
+        _special("fs-fifo-build-marker", "file-system", "stakeholders/.mspsite-build", _both(
+            _folder("stakeholders", {"moe.yml": STAKEHOLDER}), _fifo("stakeholders/.mspsite-build")),
+            expect="warning", message="is skipped", note="read without blocking"),
+    ]
+    # theme files are never read through a symbolic link, wherever it leads (mspsite/theme.py)
+    include = b'{% extends "base.html" %}{% block content %}{% include "secret.html" %}{% endblock %}\n'
+    custom = _both(lambda r: _write(r, "mspsite.yml", TEMPLATE["mspsite.yml"] + b"theme: mytheme\n"),
+                   lambda r: _write(r, "mytheme/templates/stories.html", b'{% extends "base.html" %}\n'))
+    cases += [
+        _special("theme-override-symlink-to-etc-passwd", "themes", "overrides/secret.html", _both(
+            lambda r: _write(r, "overrides/stories.html", include), _symlink("/etc/passwd", "overrides/secret.html")),
+            heavy=False, line=1, message="symbolic link in a theme folder is refused"),
+        _special("theme-override-symlink-inside", "themes", "overrides/secret.html", _both(
+            lambda r: _write(r, "overrides/stories.html", include),
+            _symlink("../partnership.yml", "overrides/secret.html")),
+            heavy=False, message="symbolic link in a theme folder", note="even to a file inside: never through links"),
+        _special("theme-override-folder-symlink", "themes", "overrides/parts", _both(
+            lambda r: _write(r, "overrides/stories.html", include), _symlink("/etc", "overrides/parts")),
+            heavy=False, message="symbolic link in a theme folder"),
+        _special("theme-overrides-folder-is-symlink", "themes", "overrides", _symlink("/etc", "overrides"),
+                 heavy=False, message="symbolic link in a theme folder"),
+        _special("theme-static-symlink-to-etc-passwd", "themes", "mytheme/static/leak.css", _both(
+            custom, _symlink("/etc/passwd", "mytheme/static/leak.css")), heavy=False,
+            message="symbolic link in a theme folder"),
+        _special("theme-folder-symlink-outside", "themes", "mspsite.yml", _both(
+            lambda r: _write(r, "mspsite.yml", TEMPLATE["mspsite.yml"] + b"theme: mytheme\n"),
+            _symlink("/usr", "mytheme")), heavy=False, line=4, message="'mytheme' is a symbolic link"),
+        _special("theme-fifo-override", "themes", "overrides/stories.html", _fifo("overrides/stories.html"),
+                 message="not a regular file"),
     ]
     return cases
 
