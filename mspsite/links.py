@@ -13,9 +13,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import PATH_FIELDS, markdown_texts, visibility_rank, values_at
 from .load import RawDocument, RawProject, is_inside
-from .markup import TooComplex, link_targets
+from .markup import URL_SCHEMES, TooComplex, link_targets
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def resolve_path(raw: RawProject, base: str | None, target: str) -> tuple[str | None, str | None, str | None]:
@@ -111,7 +110,7 @@ def _markdown_links(raw: RawProject, doc: RawDocument, text: str, locate, visibi
         if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", squeezed) and not parts.scheme:
             parts = urlsplit(squeezed)
         if parts.scheme or url.startswith("//"):
-            if parts.scheme.lower() not in SAFE_SCHEMES:
+            if parts.scheme.lower() not in URL_SCHEMES:
                 found.append(warning(loc, f"link with '{parts.scheme or '//'}:' is not allowed and will be removed",
                                      "link to http, https or mailto addresses only", code="unsafe-link"))
             elif tag == "img":   # the portal's Content-Security-Policy would block it, and it would track readers

@@ -25,6 +25,22 @@ SOURCE_DATE_EPOCH = "1795824000"   # 2026-11-28
 SUB_PATH = "/ccpk/"                # project GitHub Pages sites live under /<repo>/
 
 
+STARTER = ROOT / "mspsite" / "starter"
+
+
+def edited_starter(dest: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
+    """A copy of the starter partnership at dest with text replaced: {file: [(old, new), ...]};
+    each old text must be there, so a changed starter fails loudly instead of testing nothing."""
+    shutil.copytree(STARTER, dest)
+    for rel, pairs in edits.items():
+        text = (dest / rel).read_text()
+        for old, new in pairs:
+            assert old in text, (rel, old)
+            text = text.replace(old, new)
+        (dest / rel).write_text(text)
+    return dest
+
+
 def build_reproducibly(src: Path, out: Path) -> Path:
     """A public build of src into out on the fixed "today", without git dates, for fixtures
     that outlive a test's monkeypatch."""

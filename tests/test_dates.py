@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE_DATE_EPOCH
+from conftest import SOURCE_DATE_EPOCH, edited_starter
 from mspsite import load_project, validate
 from mspsite.build import render_project
 from mspsite.iati_export import schema_errors
 from mspsite.schemas import FIRST_YEAR, LAST_YEAR, schema_files
 
 ROOT = Path(__file__).parent.parent
-STARTER = ROOT / "mspsite" / "starter"
 IATI = "iati:\n  identifier: XM-DAC-41114-OP\n  reporting_org: {ref: XM-DAC-41114, type: 40, name: UNDP}\n"
 GOAL = "goals/energy-access.yml"
 
@@ -32,16 +30,9 @@ def _fixed_today(monkeypatch):
 
 
 def starter(tmp_path: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
-    root = tmp_path / "p"
-    shutil.copytree(STARTER, root)
+    root = edited_starter(tmp_path / "p", edits)
     with open(root / "mspsite.yml", "a") as fh:
         fh.write(IATI)
-    for rel, pairs in edits.items():
-        text = (root / rel).read_text()
-        for old, new in pairs:
-            assert old in text, (rel, old)
-            text = text.replace(old, new)
-        (root / rel).write_text(text)
     return root
 
 

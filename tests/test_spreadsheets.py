@@ -9,20 +9,17 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from conftest import SOURCE_DATE_EPOCH
+from conftest import SOURCE_DATE_EPOCH, edited_starter
 from mspsite import load_project, validate
 from mspsite.build import render_project
 from mspsite.reporting import Column, Table
 from mspsite.spreadsheets import csv_bytes, csv_cell, workbook
 
-STARTER = Path(__file__).parent.parent / "mspsite" / "starter"
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 # What each hostile text replaces in the starter partnership, file by file.
@@ -50,14 +47,7 @@ IN_PARTNERSHIP = {HYPERLINK, "+1+1", "@SUM(A1)", "\t=1", "-2+3", "=1+2"}
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, bytes]:
-    root = tmp_path_factory.mktemp("hostile") / "p"
-    shutil.copytree(STARTER, root)
-    for rel, edits in HOSTILE.items():
-        text = (root / rel).read_text()
-        for old, new in edits:
-            assert old in text, (rel, old)
-            text = text.replace(old, new)
-        (root / rel).write_text(text)
+    root = edited_starter(tmp_path_factory.mktemp("hostile") / "p", HOSTILE)
     (root / "reports").mkdir()
     (root / "reports" / "fund-2025.yml").write_text(REPORT)
     with pytest.MonkeyPatch.context() as patch:
