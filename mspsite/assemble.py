@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import model as m
-from .config import SiteConfig, read_config
 from .kinds import REFERENCES, get_path, markdown_texts, values_at
 from .load import RawDocument, RawProject
 from .localise import localise, merge_translation
 from .schemas import text_paths
+from .settings import Settings, SiteConfig
 from .unshown import without_unshown
 from .visibility import filter_nested, visible, without_hidden_links
 
@@ -28,9 +28,10 @@ class _Prepared:
     record: dict        # filtered, not localised: the content format as published in open data
 
 
-def build_model(raw: RawProject, clearance: str = "public", language: str | None = None) -> m.Partnership:
-    """The partnership for a readership (clearance) in one language. Call on a project that validated."""
-    config = read_config(raw)
+def build_model(raw: RawProject, settings: Settings, language: str | None = None) -> m.Partnership:
+    """The partnership for the settings' readership (clearance) in one language (default: the
+    portal's first). Call on a project that validated."""
+    config, clearance = settings.site, settings.clearance
     lang = language or config.default_language
     prepared, hidden = _prepare(raw, config, clearance, lang)
     return _Assembler(prepared, config, clearance, lang, hidden).partnership()

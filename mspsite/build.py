@@ -1,30 +1,24 @@
-"""`mspsite build`: the whole pipeline, read top to bottom."""
+"""The pipeline, top to bottom: load -> validate -> model -> plan -> render -> outputs -> write."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from .assemble import build_model
-from .config import read_config
-from .errors import MspsiteError
-from .crawl import crawler_files
-from .feeds import feeds
-from .history import edit_base, file_dates
-from .iati_export import export_iati
+from .diagnostics import Report
 from .i18n import translations
 from .load import load_project
-from .opendata import open_data
-from .pdf import html_to_pdf
+from .model import Partnership
+from .outputs import OUTPUTS, run_outputs
 from .plan import plan_site
-from .render import render_site
-from .search import search_index
-from .spreadsheets import table_csv, workbook
+from .render import RenderedSite, render_site
+from .settings import Settings, resolve_settings
 from .theme import load_theme
 from .validate import validate
-from .write import RenderedSite, check_output, write_site
+from .write import check_output, write_site
 
 Progress = Callable[[int, int], None]   # (pages done, pages in all)
 
@@ -35,75 +29,52 @@ class BuildResult:
     files: int
     bytes: int
     seconds: float
-    warnings: int
-    report: object
+    report: Report     # what the check found (warnings only: errors stop the build)
 
 
-def render_project(src: Path, clearance: str = "public", site_url: str | None = None, strict: bool = False,
-                   history: bool = True, search: bool = True, progress: Progress | None = None,
-                   output: str = "site", pdf: bool = False) -> tuple[RenderedSite, object, int]:
-    """Everything up to writing: (the rendered site, the check report, pages)."""
-    raw = load_project(src, output=output)
-    report = validate(raw, clearance)
-    report.raise_if_errors(strict=strict)
-    config = read_config(raw)
-    theme = load_theme(config.theme, src)
-    partnership = build_model(raw, clearance)
-    gettext = translations(theme.locale, partnership.language).gettext
-    site = plan_site(partnership, gettext, site_url=site_url or config.site_url,
-                     file_dates=file_dates(src) if history else {},
-                     edit_base=edit_base(config.repository, config.branch) if clearance == "public" else None,
-                     pdf=pdf)
-    extra = {**open_data(partnership), **feeds(partnership, site.site_url, gettext), **crawler_files(site)}
-    if config.iati:  # funders' IATI registry reads the activity from the portal
-        extra["data/iati-activities.xml"] = export_iati(partnership)
-    rendered = render_site(site, theme, src, extra, progress)
-    files = {**rendered.files, **report_files(site, rendered, pdf)}
-    if search:
-        files.update(search_index(files, partnership.language))
-    rendered = RenderedSite(files, rendered.copies, rendered.links)
-    _check_links(rendered, search)
-    return rendered, report, len(site.pages)
-
-
-def _check_links(rendered: RenderedSite, search: bool) -> None:
-    """Every file a page links to is in the portal: a template mistake fails the build, not the reader."""
-    produced = rendered.files.keys() | rendered.copies.keys()
-    missing = {target: page for target, page in rendered.links.items() if target not in produced
-               and not (target.startswith("pagefind/") and not search)}
-    if missing:
-        listing = "; ".join(f"{t} (linked from {p or 'the home page'})" for t, p in sorted(missing.items())[:10])
-        raise MspsiteError(f"the theme links to files the build does not make: {listing}")
-
-
-def report_files(site, rendered: RenderedSite, pdf: bool) -> dict[str, bytes]:
-    """Each report's tables as CSV and XLSX, and (with --pdf) the report as PDF."""
-    files = {}
-    p = site.partnership
-    for page in site.pages:
-        if page.template != "report.html":
-            continue
-        report, tables = page.context["report"], list(page.context["figures"].tables.values())
-        for table in tables:
-            files[f"reports/{report.id}/{table.name}.csv"] = table_csv(table)
-        files[f"reports/{report.id}.xlsx"] = workbook(tables, report.title, p.config.currency or "",
-                                                      report.date or report.end)
-        if pdf:
-            files[f"reports/{report.id}.pdf"] = html_to_pdf(rendered.files, rendered.copies,
-                                                            f"reports/{report.id}/index.html")
-    return files
-
-
-def build(src: Path, out: Path | None = None, *, clearance: str = "public", site_url: str | None = None,
-          strict: bool = False, history: bool = True, progress: Progress | None = None,
-          pdf: bool = False) -> BuildResult:
+def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None = None, *,
+          progress: Progress | None = None, **options) -> BuildResult:
+    """Check a partnership folder and build its portal into the output folder (default: its `site`).
+    `options` are those of resolve_settings (clearance, site_url, strict, history, search, pdf)."""
     started = time.perf_counter()
-    src = Path(src)
-    out = Path(out) if out else src / "site"
-    check_output(src, out)
-    inside = out.resolve().relative_to(src.resolve()).as_posix() if out.resolve().is_relative_to(src.resolve()) \
-        else "site"
-    rendered, report, pages = render_project(src, clearance, site_url, strict, history, progress=progress,
-                                             output=inside, pdf=pdf)
-    stats = write_site(rendered, out, src)
-    return BuildResult(pages, stats.files, stats.bytes, time.perf_counter() - started, len(report.warnings), report)
+    settings = _settings(source, output=output, **options)
+    check_output(settings.source, settings.output)   # refuse a folder we may not replace before any work
+    portal, report = make_portal(settings, progress)
+    stats = write_site(portal, settings.output, settings.source)
+    return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report)
+
+
+def make_portal(settings: Settings, progress: Progress | None = None) -> tuple[RenderedSite, Report]:
+    """Every file of the portal, in memory (what `serve` serves), and what the check found."""
+    partnership, report = model_and_report(settings)
+    theme = load_theme(settings.site.theme, settings.source)
+    site = plan_site(partnership, settings, translations(theme.locale, partnership.language).gettext)
+    rendered = render_site(site, theme, progress)
+    return run_outputs(OUTPUTS, settings, rendered), report
+
+
+def model_and_report(settings: Settings) -> tuple[Partnership, Report]:
+    """The partnership as the build's readership sees it; raises ContentError if the folder has errors."""
+    raw = load_project(settings)
+    report = validate(raw, settings)
+    report.raise_if_errors(strict=settings.strict)
+    return build_model(raw, settings), report
+
+
+def check(source: str | os.PathLike | Settings, **options) -> Report:
+    """Every problem in a partnership folder, each with its file:line:column (as `mspsite check`)."""
+    settings = _settings(source, **options)
+    return validate(load_project(settings), settings)
+
+
+def load(source: str | os.PathLike | Settings, **options) -> Partnership:
+    """The checked, typed model of a partnership folder, filtered to a readership (`clearance`)."""
+    return model_and_report(_settings(source, **options))[0]
+
+
+def _settings(source, **options) -> Settings:
+    if isinstance(source, Settings):
+        if [k for k, v in options.items() if not (k == "output" and v is None)]:
+            raise TypeError("give either Settings or a folder with options, not both")
+        return source
+    return resolve_settings(source, **options)

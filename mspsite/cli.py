@@ -12,9 +12,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .kinds import VISIBILITIES
-from .load import load_project
-from .validate import validate
+from .settings import resolve_settings
+from .visibility import VISIBILITIES
 
 _CLEARANCE = click.Choice(VISIBILITIES)
 
@@ -39,17 +38,16 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | N
     """Check a partnership folder and report every problem with its location."""
     if base is not None and fmt != "github":
         raise click.UsageError("--base is for --format github: it marks changed theme files on a pull request")
-    raw = load_project(directory)
-    report = validate(raw, clearance)
+    from .build import check as run_check
+
+    settings = resolve_settings(directory, clearance=clearance, strict=strict, base=base)
+    report = run_check(settings)
     root = os.path.normpath(str(directory))
     output = report.format(fmt, root)
     if fmt == "github":  # notices are for the reviewer: they never fail the check, even with --strict
-        from .config import read_config
         from .review import review_notices
 
-        github_base = os.environ.get("GITHUB_BASE_REF")
-        notices = review_notices(directory, read_config(raw).theme,
-                                 base or (f"origin/{github_base}" if github_base else None))
+        notices = review_notices(directory, settings.site.theme, settings.review_base)
         output = "\n".join(filter(None, [output, *(d.format_github(root) for d in notices)]))
     if output:
         click.echo(output)
@@ -73,17 +71,18 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
     from .build import build as run_build
     from .errors import ContentError
 
+    settings = resolve_settings(directory, output=output, clearance=clearance, site_url=site_url, strict=strict,
+                                pdf=pdf)
     try:
         with _terminate_as_interrupt(), _progress() as progress:
-            result = run_build(directory, output, clearance=clearance, site_url=site_url, strict=strict,
-                               progress=progress, pdf=pdf)
+            result = run_build(settings, progress=progress)
     except ContentError as exc:
         click.echo(exc.report.format("text", os.path.normpath(str(directory))), err=True)
         raise click.ClickException(f"not built: {exc.report.summary()}; the previous site is unchanged") from None
     except KeyboardInterrupt as exc:
         click.echo("mspsite: interrupted; the previous site is unchanged", err=True)
         sys.exit(128 + signal.SIGTERM if isinstance(exc, _Terminated) else 130)
-    out = output or directory / "site"
+    out = settings.output
     if result.report.warnings:
         click.echo(result.report.format("text", os.path.normpath(str(directory))), err=True)
     click.echo(f"Built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) into {out} "
@@ -202,18 +201,19 @@ def export() -> None:
               help="Readership the file is for; everything above it is left out.")
 def export_iati_command(directory: Path, output: Path, clearance: str) -> None:
     """Write the partnership as one IATI 2.03 activity (schema-checked)."""
-    from .assemble import build_model
-    from .config import read_config
-    from .iati_export import NO_IATI_BLOCK, export_iati
+    from .build import model_and_report
+    from .errors import ContentError
+    from .iati.export import NO_IATI_BLOCK, export_iati
 
-    raw = load_project(directory)
-    if not read_config(raw).iati:  # say what to add before reporting anything else
+    settings = resolve_settings(directory, clearance=clearance)
+    if not settings.site.iati:  # say what to add before reporting anything else
         raise click.ClickException(NO_IATI_BLOCK)
-    report = validate(raw, clearance)
-    if report.failed(False):
-        click.echo(report.format("text", os.path.normpath(str(directory))), err=True)
-        raise click.ClickException(f"not exported: {report.summary()}")
-    data = export_iati(build_model(raw, clearance))
+    try:   # the same stages as a build, up to the model the IATI output is written from
+        partnership, _ = model_and_report(settings)
+    except ContentError as exc:
+        click.echo(exc.report.format("text", os.path.normpath(str(directory))), err=True)
+        raise click.ClickException(f"not exported: {exc.report.summary()}") from None
+    data = export_iati(settings, partnership)
     if str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
         return
@@ -236,13 +236,14 @@ def import_() -> None:
 @click.option("--activity", help="The iati-identifier of the activity to import (default: the first).")
 def import_iati_command(file: Path, output: Path, activity: str | None) -> None:
     """Create a starter partnership folder from an IATI activity file."""
-    from .iati_import import MAX_IATI_BYTES, NOTE, import_iati
+    from .iati.importer import MAX_IATI_BYTES, NOTE, import_iati
+    from .settings import build_date
 
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise click.ClickException(f"{output} exists and is not empty; choose a new folder")
     with open(file, "rb") as fh:
         data = fh.read(MAX_IATI_BYTES + 1)   # never more than it takes to say it is too large
-    files = import_iati(data, activity)
+    files = import_iati(data, activity, build_date(os.environ))
     for rel, text in sorted(files.items()):
         path = output / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import re
 
-from .codelists import codelist
-from .config import SiteConfig, build_date
+from .iati.codelists import codelist
+from .settings import Settings
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from .kinds import ID_PATTERN, REFERENCES, get_path, visibility_rank, values_at
+from .kinds import ID_PATTERN, LANGUAGE_CODE, REFERENCES, get_path, values_at
+from .visibility import VISIBILITIES, visibility_rank
 from .schemas import parse_date, text_paths
 from .load import RawDocument, RawProject
 
 
-def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
+def check_references(raw: RawProject, settings: Settings) -> list[Diagnostic]:
     ids = {kind: {d.id for d in raw.of_kind(kind)} | {i for k, i in raw.unreadable if k == kind}
            for kind in REFERENCES.keys() | {"stakeholder", "initiative"}}
     found: list[Diagnostic] = []
     for doc in raw.documents:
         if doc.lang is not None:
-            found.extend(_translation(doc, raw, config))
+            found.extend(_translation(doc, raw, settings))
             continue
         for pattern, target in REFERENCES.get(doc.kind.name, ()):
             for at, value in values_at(doc.data, pattern):
@@ -29,12 +30,12 @@ def check_references(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
                     found.append(error(doc.locations.value(at), f"unknown {target} '{value}'",
                                        did_you_mean(value, ids[target] - own), code="unknown-reference"))
         found.extend(_codes(doc))
-        found.extend(_texts(doc, config))
-        found.extend(_contacts(doc, config))
+        found.extend(_texts(doc, settings))
+        found.extend(_contacts(doc, settings))
         found.extend(_date_order(doc))
         check = _BY_KIND.get(doc.kind.name)
         if check:
-            found.extend(check(doc, config))
+            found.extend(check(doc, settings))
     found.extend(_iati(raw))
     found.extend(_supersedes_cycles(raw))
     found.extend(_superseded_status(raw))
@@ -57,37 +58,36 @@ def _codes(doc: RawDocument) -> list[Diagnostic]:
     return found
 
 
-def _texts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _texts(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     """Text given per language needs the default language, and only portal languages."""
     found = []
     for at in text_paths(doc.kind.name, doc.data):
         node = get_path(doc.data, at)
         if not isinstance(node, dict):
             continue
-        for lang in sorted(k for k in set(node) - set(config.languages) if LANGUAGE_KEY.fullmatch(k)):
+        for lang in sorted(k for k in set(node) - set(settings.site.languages) if LANGUAGE_KEY.fullmatch(k)):
             found.append(warning(doc.locations.key((*at, lang)), f"text in '{lang}', which is not one of the "
-                                 f"portal's languages ({', '.join(config.languages)})",
+                                 f"portal's languages ({', '.join(settings.site.languages)})",
                                  f"add {lang} to languages in mspsite.yml", code="translation"))
-        if node and config.default_language not in node:
+        if node and settings.site.default_language not in node:
             found.append(error(doc.locations.value(at), f"no text in the default language "
-                               f"'{config.default_language}'", f"add {config.default_language}: ...",
+                               f"'{settings.site.default_language}'", f"add {settings.site.default_language}: ...",
                                code="translation"))
     return found
 
 
-LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE_KEY = re.compile(LANGUAGE_CODE)
 
 
-def _contacts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _contacts(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     """A named person's e-mail or phone on a public page needs a deliberate choice."""
     found = []
-    item = doc.data.get("visibility", config.default_visibility)
+    item = doc.data.get("visibility", settings.site.default_visibility)
     for pattern in ("contact", "secretariat.contact", "secretariat.staff.*"):
         for at, person in values_at(doc.data, pattern):
             if not isinstance(person, dict) or "name" not in person or not ({"email", "phone"} & set(person)):
                 continue
-            levels = [v for v in (item, person.get("visibility", "public")) if v in ("public", "funders",
-                                                                                    "partners", "internal")]
+            levels = [v for v in (item, person.get("visibility", "public")) if v in VISIBILITIES]
             if max(map(visibility_rank, levels), default=0) == 0:
                 found.append(warning(doc.locations.value(at), f"contact details of {person['name']} are public",
                                      "add 'visibility: partners' unless the person agreed to publish them",
@@ -95,26 +95,26 @@ def _contacts(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-def _translation(doc: RawDocument, raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
+def _translation(doc: RawDocument, raw: RawProject, settings: Settings) -> list[Diagnostic]:
     found = []
     original = f"{doc.kind.folder}/{doc.id}.md"
     if not any(d.path == original for d in raw.documents) and original not in raw.files:
         found.append(error(Location(doc.path), f"translation of '{original}', which "
                            "does not exist", "the original must sit beside its translation", code="translation"))
-    if doc.lang not in config.languages:
+    if doc.lang not in settings.site.languages:
         found.append(error(Location(doc.path), f"translation into '{doc.lang}', which is "
-                           f"not one of the portal's languages ({', '.join(config.languages)})",
+                           f"not one of the portal's languages ({', '.join(settings.site.languages)})",
                            f"add {doc.lang} to languages in mspsite.yml, or remove the file", code="translation"))
-    elif doc.lang == config.default_language:
+    elif doc.lang == settings.site.default_language:
         found.append(error(Location(doc.path), f"translation into the default language "
                            f"'{doc.lang}'", f"the original {original} is already in {doc.lang}",
                            code="translation"))
     return found
 
 
-def _goal(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _goal(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     found = []
-    today = build_date()
+    today = settings.build_date
     seen_outcomes, seen_indicators = set(), set()
     for at, outcome in values_at(doc.data, "outcomes.*"):
         if isinstance(outcome, dict) and isinstance(outcome.get("id"), str):
@@ -158,7 +158,7 @@ def _goal(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-def _decision(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _decision(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     found = []
     method, votes = doc.data.get("method"), doc.data.get("votes")
     if method == "vote" and votes is None:
@@ -170,9 +170,9 @@ def _decision(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-def _budget(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _budget(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     found = []
-    reporting = config.currency
+    reporting = settings.site.currency
     own = doc.data.get("currency") or reporting
     if own is None:
         found.append(error(doc.locations.value(()), "no currency for this budget",
@@ -217,10 +217,10 @@ def _date_order(doc: RawDocument) -> list[Diagnostic]:
     return []
 
 
-def _glossary(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _glossary(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     found, seen = [], {}
     for at, term in values_at(doc.data, "terms.*.term"):
-        key = (term.get(config.default_language) if isinstance(term, dict) else term)
+        key = (term.get(settings.site.default_language) if isinstance(term, dict) else term)
         if isinstance(key, str):
             if key.casefold() in seen:
                 found.append(error(doc.locations.value(at), f"term '{key}' is defined twice",
@@ -229,7 +229,7 @@ def _glossary(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
     return found
 
 
-def _mspsite(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _mspsite(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     """Brand colours carry link and button text on white: they need WCAG AA contrast (4.5:1)."""
     found = []
     colors = doc.data.get("colors") if isinstance(doc.data.get("colors"), dict) else {}
@@ -278,7 +278,7 @@ def _contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def _partnership(doc: RawDocument, config: SiteConfig) -> list[Diagnostic]:
+def _partnership(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     level = doc.data.get("visibility")
     if level not in (None, "public"):
         return [error(doc.locations.value(("visibility",)), "the partnership itself cannot be hidden: a portal "

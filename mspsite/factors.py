@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def N_(text: str) -> str:
-    """Mark a string for translation; it is translated where it is shown."""
-    return text
+from .i18n import N_
 
 
 @dataclass(frozen=True)

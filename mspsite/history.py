@@ -1,4 +1,4 @@
-"""Dates and edit links from the git history of the partnership folder."""
+"""Dates from the git history of the partnership folder."""
 
 from __future__ import annotations
 
@@ -40,10 +40,3 @@ def file_dates(src: Path) -> dict[str, datetime.date]:
             dates.setdefault(line[len(prefix):], current)
     return dates
 
-
-def edit_base(repository: str | None, branch: str) -> str | None:
-    """Where 'edit this page' links point: the file in the repository's web editor.
-    The partnership folder is the top of its content repository, as `mspsite new` makes it."""
-    if not repository:
-        return None
-    return f"{repository.rstrip('/')}/edit/{branch}/"

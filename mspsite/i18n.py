@@ -18,6 +18,11 @@ from babel.numbers import format_currency, format_decimal, format_percent
 DOMAIN = "messages"
 
 
+def N_(text: str) -> str:
+    """Mark a string for translation (babel.cfg extracts it); it is translated where it is shown."""
+    return text
+
+
 @cache
 def translations(locale_dir: Path | None, lang: str) -> gettext.NullTranslations:
     """The theme's translations for lang; English strings when there are none."""

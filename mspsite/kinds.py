@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-VISIBILITIES = ("public", "funders", "partners", "internal")
+# A language code (BCP 47, as the schemas' language pattern): en, sw, pt-BR. A Markdown item's
+# translation is a file beside it with the code before the extension: stories/harvest.sw.md.
+LANGUAGE_CODE = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+LANGUAGE_SUFFIX = re.compile(rf"^(?P<id>.+)\.(?P<lang>{LANGUAGE_CODE})$")
+_TRANSLATION_FILE = re.compile(rf"\.{LANGUAGE_CODE}\.md$")
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,9 @@ TOP_FILES: dict[str, Kind] = {k.name: k for k in KINDS.values() if not k.folder}
 ASSET_FOLDERS = ("media", "overrides")
 
 
-def visibility_rank(level: str) -> int:
-    return VISIBILITIES.index(level)
+def translation_base(path: str) -> str:
+    """The original's path for a translation's path (stories/harvest.sw.md -> stories/harvest.md)."""
+    return _TRANSLATION_FILE.sub(".md", path)
 
 
 # Where each kind refers to items of another kind: a dotted path into the

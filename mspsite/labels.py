@@ -3,7 +3,7 @@ translation and translated where they are shown."""
 
 from __future__ import annotations
 
-from .factors import N_
+from .i18n import N_
 
 LABELS: dict[str, dict[str, str]] = {
     "sector_names": {"public": N_("Public sector"), "private": N_("Private sector"),

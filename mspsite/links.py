@@ -9,10 +9,12 @@ import posixpath
 import re
 from urllib.parse import quote, unquote, urlsplit
 
-from .config import SiteConfig
+from .settings import Settings
+from .visibility import VISIBILITIES, visibility_rank
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from .kinds import PATH_FIELDS, markdown_texts, visibility_rank, values_at
-from .load import RawDocument, RawProject, is_inside
+from .kinds import PATH_FIELDS, markdown_texts, values_at
+from .folder import is_inside
+from .load import RawDocument, RawProject
 from .markup import URL_SCHEMES, TooComplex, link_targets
 
 
@@ -60,9 +62,9 @@ def _resolve(raw: RawProject, base: str, target: str) -> tuple[str | None, str |
     return rel, None, None
 
 
-def check_links(raw: RawProject, config: SiteConfig, clearance: str = "public") -> list[Diagnostic]:
+def check_links(raw: RawProject, settings: Settings) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    visibility = _visibilities(raw, config)
+    visibility, clearance = _visibilities(raw, settings), settings.clearance
     for doc in raw.documents:
         for pattern in PATH_FIELDS.get(doc.kind.name, ()):
             for at, value in values_at(doc.data, pattern):
@@ -165,12 +167,12 @@ def _body_location(doc: RawDocument, pos: int) -> Location:
     return Location(doc.path, line, pos - (before.rfind("\n") + 1) + 1)
 
 
-def _visibilities(raw: RawProject, config: SiteConfig) -> dict[str, str]:
+def _visibilities(raw: RawProject, settings: Settings) -> dict[str, str]:
     """Each item file's own visibility, so links to hidden items can be flagged."""
     result = {}
     for doc in raw.documents:
-        level = doc.data.get("visibility", config.default_visibility)
-        if isinstance(level, str) and level in ("public", "funders", "partners", "internal"):
+        level = doc.data.get("visibility", settings.site.default_visibility)
+        if isinstance(level, str) and level in VISIBILITIES:
             result[doc.path] = level
     return result
 

@@ -7,22 +7,22 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .diagnostics import Location, Report, did_you_mean, error, warning
-from .kinds import ASSET_FOLDERS, FOLDERS, ID_PATTERN, TOP_FILES, Kind
+from .folder import BUILD_MARKER, MARKER_TEXT, is_inside, is_output, skipped_file, skipped_folder
+from .kinds import ASSET_FOLDERS, FOLDERS, ID_PATTERN, LANGUAGE_SUFFIX, TOP_FILES, Kind
 from .theme import bundled_themes
 from .yamlread import (MAX_FILE_BYTES, Locations, ReadError, check_body, parse_yaml, read_text,
                        split_front_matter)
 
-BUILD_MARKER = ".mspsite-build"
-MARKER_TEXT = b"This folder was made by mspsite; mspsite may delete or replace it on the next build.\n"
-DEFAULT_OUTPUT = "site"
-LANGUAGE_SUFFIX = re.compile(r"^(?P<id>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
+if TYPE_CHECKING:
+    from .settings import Settings
+
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 # Files a repository commonly holds beside the content; not ours, not worth a warning.
 REPOSITORY_FILES = re.compile(r"^(readme|license|licence|contributing|changelog|codeowners|notice|authors)"
                               r"(\.[a-z]+)?$", re.IGNORECASE)
-BACKUP_FILES = re.compile(r"(~|\.swp|\.swo|\.bak|\.orig|\.tmp)$|^(\.#|#.*#$)|^(Thumbs\.db|desktop\.ini)$")
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,14 @@ class RawProject:
         return [d for d in self.documents if d.kind.name == kind and (translations or d.lang is None)]
 
 
-def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawProject:
-    """Read every content file below src; problems go to the project's report."""
-    root = Path(src)
+def load_project(settings: Settings) -> RawProject:
+    """Read every content file of the partnership folder; problems go to the project's report."""
+    root = settings.source
     project = RawProject(root)
     if not root.is_dir():
-        project.report.add(error(Location(str(src)), "not a folder", code="project"))
+        project.report.add(error(Location(str(root)), "not a folder", code="project"))
         return project
+    output = settings.skipped_output
     seen_ids: dict[tuple[str, str | None, str], str] = {}
     unknown: dict[str, str] = {}   # folder that is not part of the format -> its first file
     for rel, is_link in _walk(root, output, project.report):
@@ -73,7 +74,7 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
             project.report.add(error(Location(rel), "symbolic link leads outside the partnership folder",
                                      "copy the file into the folder instead", code="path"))
             continue
-        doc = _read(root, rel, kind, project.report)
+        doc = read_document(root, rel, kind, project.report)
         if doc is None:
             # its id still exists: references to it are not reported again as unknown
             project.unreadable.add((kind.name, os.path.splitext(rel.split("/")[-1])[0]))
@@ -85,7 +86,7 @@ def load_project(src: str | os.PathLike, output: str = DEFAULT_OUTPUT) -> RawPro
             continue
         seen_ids[key] = rel
         project.documents.append(doc)
-    theme = _theme_folder(project)
+    theme = _theme_folder(settings.site.theme)
     for folder, rel in unknown.items():
         if folder != theme:   # a custom theme's files are theme files: check_theme looks at them
             project.report.add(warning(Location(rel), f"folder '{folder}/' is not part of the partnership format; "
@@ -113,7 +114,7 @@ def _walk(root: Path, output: str, report: Report):
         keep = []
         for d in sorted(dirs):
             rel = d if rel_folder == "." else f"{rel_folder}/{d}"
-            if d.startswith(".") or d in ("__pycache__", "node_modules") or rel == output:
+            if skipped_folder(d) or is_output(rel, output):
                 continue
             if (here / d).is_symlink():
                 if not is_inside(root, here / d):
@@ -132,7 +133,7 @@ def _walk(root: Path, output: str, report: Report):
             keep.append(d)
         dirs[:] = keep
         for name in sorted(files):
-            if name.startswith(".") or BACKUP_FILES.search(name):
+            if skipped_file(name):
                 continue
             rel = name if rel_folder == "." else f"{rel_folder}/{name}"
             yield rel, (here / name).is_symlink()
@@ -191,7 +192,9 @@ def _classify(parts: list[str], report: Report, rel: str, unknown: dict[str, str
     return kind
 
 
-def _read(root: Path, rel: str, kind: Kind, report: Report) -> RawDocument | None:
+def read_document(root: Path, rel: str, kind: Kind, report: Report | None = None) -> RawDocument | None:
+    """One content file, or None with the reason in report."""
+    report = Report() if report is None else report
     stem = os.path.splitext(rel.split("/")[-1])[0]
     lang = None
     if kind.markdown and (m := LANGUAGE_SUFFIX.match(stem)):
@@ -250,19 +253,12 @@ def _valid_id(stem: str, rel: str, report: Report) -> bool:
     return True
 
 
-def _theme_folder(project: RawProject) -> str | None:
+def _theme_folder(name) -> str | None:
     """The top folder of the custom theme mspsite.yml names, if any."""
-    doc = project.single("mspsite")
-    name = doc.data.get("theme") if doc else None
     if not isinstance(name, str) or name in bundled_themes():
         return None
     parts = PurePosixPath(name).parts
     return parts[0] if parts and parts[0] not in ("/", "..") else None
-
-
-def is_inside(root: Path, path: Path) -> bool:
-    """Does path, with every symbolic link followed, stay inside root?"""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _type_name(value) -> str:

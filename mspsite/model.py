@@ -407,7 +407,7 @@ class Partnership:
 
     clearance: str
     language: str
-    config: object                 # SiteConfig
+    config: object                 # SiteConfig: mspsite.yml as the build's settings resolved it
     name: str
     acronym: str | None
     summary: str

@@ -12,8 +12,10 @@ from typing import Callable
 
 from . import model as m
 from .factors import FACTORS
+from .history import file_dates
 from .model import label
 from .reporting import report_figures
+from .settings import Settings
 from .urls import url_of
 
 
@@ -43,15 +45,23 @@ class Site:
     partnership: m.Partnership
     pages: tuple[PlannedPage, ...]
     nav: tuple[NavEntry, ...]
-    site_url: str | None
-    source_url: Callable[[str], str | None]   # content file -> "edit this page" address
+    settings: Settings
+    gettext: Callable[[str], str]              # the interface language's translations
+
+    @property
+    def site_url(self) -> str | None:
+        return self.settings.site.site_url
+
+    def source_url(self, path: str) -> str | None:
+        """A content file's 'edit this page' address, on portals that have one."""
+        base = self.settings.edit_base
+        return f"{base}{path}" if base and path else None
 
 
-def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str | None = None,
-              file_dates: dict[str, datetime.date] | None = None, edit_base: str | None = None,
-              pdf: bool = False) -> Site:
+def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str]) -> Site:
     _ = gettext
-    dates = file_dates or {}
+    dates = file_dates(settings.source) if settings.history else {}
+    pdf = settings.pdf
     pages: list[PlannedPage] = []
 
     def add(url, template, title, section, *, parents=(), source=None, item=None, audience="public",
@@ -158,10 +168,7 @@ def plan_site(p: m.Partnership, gettext: Callable[[str], str], *, site_url: str 
            NavEntry(_("Success factors"), "factors/", "factors"),
            *(NavEntry(pg.title, url_of(pg), f"page:{pg.id}") for pg in p.pages if pg.nav is not None)]
 
-    def source_url(path: str) -> str | None:
-        return f"{edit_base}{path}" if edit_base and path else None
-
-    return Site(p, tuple(pages), tuple(nav), site_url, source_url)
+    return Site(p, tuple(pages), tuple(nav), settings, gettext)
 
 
 def factor_evidence(p: m.Partnership) -> dict[str, list]:

@@ -1,10 +1,11 @@
-"""Stage 5: planned pages -> HTML with a theme, plus the files around them
-(assets, feeds, sitemap, open data, search index)."""
+"""Stage 5: planned pages -> HTML with a theme, and the theme's assets. The other files of
+a portal (feeds, open data, search...) are outputs (mspsite/outputs), made from what this returns."""
 
 from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,21 +16,30 @@ from markupsafe import Markup
 
 from . import charts, figures
 from .model import label
-from .codelists import codelist
-from .config import build_date
+from .iati.codelists import codelist
 from .csp import POLICY
 from .labels import translated_labels
-from .opendata import DATA_TABLES
+from .outputs.opendata import DATA_TABLES
 from .factors import FACTORS
 from .i18n import Formats, translations
-from .load import is_inside
+from .folder import is_inside
+from .kinds import translation_base
 from .markup import URL_SCHEMES, to_html
 from .plan import PlannedPage, Site
 from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure
 from .urls import FILE_PAGES, file_of, file_url, relative, url_of
-from .write import RenderedSite
 
 ASSETS = "assets/"
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """The portal in memory: what write_site puts on disk and serve serves."""
+
+    files: dict[str, bytes]   # relative posix path in the output ("partners/moe/index.html") -> content
+    copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
+    links: dict[str, str] = field(default_factory=dict, compare=False)  # linked file -> a page linking it
+    site: Site | None = field(default=None, compare=False, repr=False)   # the plan the pages were rendered from
 
 
 class _Links:
@@ -67,7 +77,7 @@ class _Links:
 
     def target(self, rel: str) -> str | None:
         """The portal URL for a file in the partnership folder, or None."""
-        page = self.pages.get(rel) or self.pages.get(re.sub(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$", ".md", rel))
+        page = self.pages.get(rel) or self.pages.get(translation_base(rel))
         if page is not None:
             return page
         return self.media(rel)
@@ -118,14 +128,14 @@ def slug(text: str) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Theme, src: Path, overrides_globals: dict | None = None):
+    def __init__(self, site: Site, theme: Theme, overrides_globals: dict | None = None):
         p = site.partnership
-        self.site, self.theme, self.src = site, theme, src
-        self.links = _Links(site, src)
+        self.site, self.theme, self.src = site, theme, site.settings.source
+        self.links = _Links(site, self.src)
         self.targets: dict[str, str] = {}     # every file a template linked to -> a page that did
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locale, p.language)
-        self.env = template_environment(ThemeLoader(theme.templates, src))
+        self.env = template_environment(ThemeLoader(theme.templates, self.src))
         self.env.install_gettext_translations(self.gettext, newstyle=True)
         self.term_names = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
         # longest first, so 'clean cooking fund' wins over 'clean cooking'; (?<![&#]) keeps &lt; whole
@@ -138,7 +148,7 @@ class Renderer:
             progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
             csp=POLICY,   # the base template's <meta>: one policy for every page
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
-            today=build_date(), data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
+            today=site.settings.build_date, data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
             kind_name=lambda item: labels["kind_names"][type(item).__name__],  # the sandbox hides __class__
             **labels, **(overrides_globals or {}))
         self.env.filters.update(
@@ -192,18 +202,17 @@ class Renderer:
         except TemplateError as exc:  # most likely a template in overrides/: say where
             raise template_failure(exc, self.theme, page.template, page.url) from None
 
-    def render(self, extra: dict[str, bytes], progress=None) -> RenderedSite:
+    def render(self, progress=None) -> RenderedSite:
         files: dict[str, bytes] = {}
         for done, page in enumerate(self.site.pages, start=1):
             files[file_of(page.url)] = self.page(page).encode("utf-8")
             if progress:
                 progress(done, len(self.site.pages))
         files.update({ASSETS + rel: data for rel, data in static_files(self.theme).items()})
-        files.update(extra)
-        return RenderedSite(files, dict(self.links.copies), dict(self.targets))
+        return RenderedSite(files, dict(self.links.copies), dict(self.targets), self.site)
 
 
-def render_site(site: Site, theme: Theme, src: Path, extra: dict[str, bytes] | None = None,
-                progress=None) -> RenderedSite:
-    return Renderer(site, theme, src).render(extra or {}, progress)
+def render_site(site: Site, theme: Theme, progress=None) -> RenderedSite:
+    """Every planned page as HTML, and the theme's assets; progress(done, total) after each page."""
+    return Renderer(site, theme).render(progress)
 

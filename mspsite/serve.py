@@ -26,11 +26,12 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import click
 
-from .build import render_project
+from .build import make_portal
 from .csp import HEADERS
 from .errors import ContentError, MspsiteError
-from .load import BACKUP_FILES, BUILD_MARKER, DEFAULT_OUTPUT, is_inside
-from .write import RenderedSite
+from .folder import BUILD_MARKER, DEFAULT_OUTPUT, is_inside, is_output, skipped_file, skipped_folder
+from .render import RenderedSite
+from .settings import resolve_settings
 
 HOST = "127.0.0.1"
 # The names a browser on this machine uses for the preview. Any other Host header is a page
@@ -120,7 +121,9 @@ class LiveSite:
         with self._building:
             started = time.perf_counter()
             try:
-                rendered, report, pages = render_project(self.src, self.clearance, search=True)
+                # settings again each time: an edit to mspsite.yml is a change like any other
+                rendered, report = make_portal(resolve_settings(self.src, clearance=self.clearance))
+                pages = len(rendered.site.pages)
             except ContentError as exc:
                 self._fail(tuple(d.format_text(self.root) for d in exc.report.sorted()), exc.report.summary())
                 return
@@ -222,10 +225,7 @@ class LiveSite:
             return False
         if not parts:
             return True
-        if parts[0] == DEFAULT_OUTPUT or any(p.startswith(".") or p in ("__pycache__", "node_modules")
-                                             for p in parts):
-            return False
-        if BACKUP_FILES.search(parts[-1]):
+        if is_output("/".join(parts), DEFAULT_OUTPUT) or any(map(skipped_folder, parts)) or skipped_file(parts[-1]):
             return False
         return not any((self.src.joinpath(*parts[:i]) / BUILD_MARKER).exists() for i in range(1, len(parts)))
 

@@ -10,9 +10,10 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.sandbox import (UNSAFE_ASYNC_GENERATOR_ATTRIBUTES, UNSAFE_COROUTINE_ATTRIBUTES,
                             UNSAFE_FUNCTION_ATTRIBUTES, UNSAFE_GENERATOR_ATTRIBUTES, UNSAFE_METHOD_ATTRIBUTES)
 
-from .config import SiteConfig
+from .settings import Settings
 from .diagnostics import Diagnostic, Location, error
-from .load import BACKUP_FILES, RawProject
+from .folder import BACKUP_FILES
+from .load import RawProject
 from .theme import (OVERRIDES, SANDBOX_HINT, RefusedFile, UnusableTheme, read_template,
                     template_environment, theme_folder, untrusted_folders, walk_inside)
 
@@ -23,10 +24,10 @@ _INTERNAL = {"mro", *UNSAFE_FUNCTION_ATTRIBUTES, *UNSAFE_METHOD_ATTRIBUTES, *UNS
 _ATTRIBUTE_FILTERS = {"attr", "selectattr", "rejectattr", "groupby"}
 
 
-def check_theme(raw: RawProject, config: SiteConfig) -> list[Diagnostic]:
+def check_theme(raw: RawProject, settings: Settings) -> list[Diagnostic]:
     """The theme mspsite.yml names can be used; no file of overrides/ or of a custom theme is a
     symbolic link or a special file; every template parses and names nothing the sandbox refuses."""
-    src, name = raw.root, config.theme
+    src, name = raw.root, settings.site.theme
     if not isinstance(name, str):
         return []   # the schema check reports it
     found, usable, env = [], None, template_environment()

@@ -8,10 +8,10 @@ import re
 from jsonschema.exceptions import ValidationError
 
 from . import crossrefs, links
-from .config import read_config
 from .diagnostics import Diagnostic, Report, did_you_mean, error
 from .load import RawDocument, RawProject
 from .media import check_media
+from .settings import Settings
 from .schemas import FIRST_YEAR, LAST_YEAR, load_schema, resolve, text_fields, validator
 from .theme_check import check_theme
 from .yamlread import is_non_finite
@@ -20,20 +20,20 @@ _TYPE_NAMES = {"string": "text", "number": "a number", "integer": "a whole numbe
                "object": "a mapping of fields", "boolean": "true or false", "null": "empty"}
 
 
-def validate(raw: RawProject, clearance: str = "public") -> Report:
-    """Check every document against its schema, then the folder as a whole."""
+def validate(raw: RawProject, settings: Settings) -> Report:
+    """Check every document against its schema, then the folder as a whole (links for the
+    settings' readership)."""
     report = Report(list(raw.report.diagnostics))
-    config = read_config(raw)
     for doc in raw.documents:
         if doc.lang is None:
             report.extend(schema_diagnostics(doc))
         else:
             report.extend(translation_diagnostics(doc))
         report.extend(_non_finite(doc))
-    report.extend(crossrefs.check_references(raw, config))
-    report.extend(links.check_links(raw, config, clearance))
+    report.extend(crossrefs.check_references(raw, settings))
+    report.extend(links.check_links(raw, settings))
     report.extend(check_media(raw))
-    report.extend(check_theme(raw, config))
+    report.extend(check_theme(raw, settings))
     return report
 
 

@@ -6,9 +6,16 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from .kinds import VISIBILITIES, visibility_rank
+from .kinds import translation_base
+
+# Readerships from the widest to the narrowest: a build for one sees its own level and those before it.
+VISIBILITIES = ("public", "funders", "partners", "internal")
 
 _HIDDEN = object()
+
+
+def visibility_rank(level: str) -> int:
+    return VISIBILITIES.index(level)
 
 
 def visible(level: str | None, clearance: str, default: str = "public") -> bool:
@@ -54,7 +61,7 @@ def without_hidden_links(text: str, base: str, hidden: set[str]) -> str:
         return ""
     for _tag, url in targets:
         path = posixpath.normpath(posixpath.join(base, unquote(urlsplit(url).path))) if url else ""
-        if not path or _translation_base(path) not in hidden:
+        if not path or translation_base(path) not in hidden:
             continue
         target = re.escape(url)
         text = re.sub(r"!?\[([^\]]*)\]\(\s*<?" + target + r">?(\s+(\"[^\"]*\"|'[^']*'))?\s*\)", r"\1", text)
@@ -63,6 +70,3 @@ def without_hidden_links(text: str, base: str, hidden: set[str]) -> str:
         text = text.replace(url, "")
     return text
 
-
-def _translation_base(path: str) -> str:
-    return re.sub(r"\.[a-z]{2,3}(-[A-Za-z0-9]+)*\.md$", ".md", path)

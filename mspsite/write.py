@@ -14,22 +14,19 @@ import re
 import secrets
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import locks
 from .errors import MspsiteError
-from .load import BUILD_MARKER, MARKER_TEXT, is_inside
+from .folder import BUILD_MARKER, MARKER_TEXT, is_inside
+
+if TYPE_CHECKING:
+    from .render import RenderedSite
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
-
-
-@dataclass(frozen=True)
-class RenderedSite:
-    files: dict[str, bytes]   # relative posix path in the output ("partners/moe/index.html") -> content
-    copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
-    links: dict[str, str] = field(default_factory=dict, compare=False)  # linked file -> a page linking it
 
 
 @dataclass(frozen=True)

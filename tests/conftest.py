@@ -52,6 +52,14 @@ def build_reproducibly(src: Path, out: Path) -> Path:
     return out
 
 
+def portal_in_memory(src: Path, clearance: str = "public"):
+    """A partnership's portal as the build would write it, in memory (no git dates, no search index)."""
+    from mspsite.build import make_portal
+    from mspsite.settings import resolve_settings
+
+    return make_portal(resolve_settings(src, clearance=clearance, history=False, search=False))[0]
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Path:
     """The sample partnership built once per test session (public clearance, no git dates)."""

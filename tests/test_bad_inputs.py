@@ -38,7 +38,8 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import load_project, validate
+from conftest import portal_in_memory
+from mspsite import check
 from mspsite.errors import MspsiteError
 
 HERE = Path(__file__).parent
@@ -157,7 +158,7 @@ def check_in_process(root: Path) -> Outcome:
     """What `mspsite check ROOT` prints and returns, computed in this process."""
     started = time.perf_counter()
     with _alarm(HANG_LIMIT):
-        report = validate(load_project(root))
+        report = check(root)
     seconds = time.perf_counter() - started
     shown = os.path.normpath(str(root))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # this process's peak so far
@@ -370,23 +371,21 @@ BUILD_INPUTS = {
 def test_checked_partnership_builds(name, tmp_path):
     """What check accepts, build must build (or refuse with a message, never a traceback);
     what check refuses, it refuses with well-formed diagnostics."""
-    from mspsite.build import render_project
-
     files, _ = BUILD_INPUTS[name]
     root = tmp_path / "project"
     for rel, content in {**make_corpus.TEMPLATE, **files}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
-    report = validate(load_project(root))
+    report = check(root)
     if report.errors:
         assert all(SHAPE.match(line) for line in report.format("text").split("\n")), report.format("text")
         return
     with _alarm(HANG_LIMIT):
         try:
-            site, _, pages = render_project(root, history=False, search=False)
+            site = portal_in_memory(root)
         except MspsiteError as exc:   # a refusal with a message is fine; a crash is not
             pytest.fail(f"build refused a partnership that check accepted: {exc}")
-    assert pages > 0 and "index.html" in site.files
+    assert site.site.pages and "index.html" in site.files
 
 
 # Every valid case of the corpus, and one accepted case of each other category, must build too.
@@ -400,13 +399,11 @@ BUILD_XFAIL: dict[str, str] = {}
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=BUILD_XFAIL[
     c.name])] if c.name in BUILD_XFAIL else []) for c in OK_BUILDS])
 def test_accepted_case_builds(case, tmp_path):
-    from mspsite.build import render_project
-
     root = make_corpus.materialise(case, tmp_path / "project")
-    assert not validate(load_project(root)).errors
+    assert not check(root).errors
     with _alarm(HANG_LIMIT):
         try:
-            site, _, pages = render_project(root, history=False, search=False)
+            site = portal_in_memory(root)
         except MspsiteError as exc:
             pytest.fail(f"build refused a partnership that check accepted: {exc}")
-    assert pages > 0 and "index.html" in site.files
+    assert site.site.pages and "index.html" in site.files

@@ -270,7 +270,7 @@ def _has_free_text(kind: str, path: str) -> bool:
 def hidden_mappings(raw) -> list[tuple[str, str, str, dict, str]]:
     """(kind, schema path, effective level, mapping, file) of every mapping in the fixture whose
     effective visibility (the strictest on its way from the item) is above public."""
-    from mspsite.kinds import visibility_rank
+    from mspsite.visibility import visibility_rank
 
     found = []
     for doc in raw.documents:
@@ -302,8 +302,9 @@ def test_fixture_covers_every_kind_and_nested_mapping_with_visibility():
     """Fails when a schema gains a kind or a nested mapping with 'visibility' that the fixture
     does not hide, or when a hidden mapping carries no canary of its own level."""
     from mspsite.load import load_project
+    from mspsite.settings import resolve_settings
 
-    raw = load_project(FIXTURE)
+    raw = load_project(resolve_settings(FIXTURE))
     hidden = hidden_mappings(raw)
     required = {(kind, path) for kind, paths in visibility_mappings().items() for path in paths}
     assert ("goal", "outcomes.*.indicators.*.measurements.*") in required   # the introspection works

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE_DATE_EPOCH
-from mspsite import load_project, validate
-from mspsite.build import render_project
+import mspsite
+from conftest import SOURCE_DATE_EPOCH, portal_in_memory
 from mspsite.errors import ContentError
 
 STARTER = Path(__file__).parent.parent / "mspsite" / "starter"
@@ -32,7 +31,7 @@ def check(tmp_path: Path, files: dict[str, str]) -> list[str]:
     for rel, text in {"mspsite.yml": SITE, "partnership.yml": PARTNERSHIP, **files}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    return [d.format_text() for d in validate(load_project(root)).errors]
+    return [d.format_text() for d in mspsite.check(root).errors]
 
 
 def hint(escapes: str) -> str:
@@ -126,7 +125,7 @@ def test_build_refuses_what_the_writers_cannot_hold(starter, tmp_path, escape, p
     text = (root / rel).read_text()
     (root / rel).write_text(text.replace(old, new.format(escape)))
     with pytest.raises(ContentError) as refused:
-        render_project(root, history=False, search=False)
+        portal_in_memory(root)
     errors = refused.value.report.errors
     assert [(d.location.path, f"{d.location.line}:{d.location.column}", d.code) for d in errors] == \
         [(rel, at, "encoding")], refused.value.report.format("text")

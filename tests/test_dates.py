@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SOURCE_DATE_EPOCH, edited_starter
-from mspsite import load_project, validate
-from mspsite.build import render_project
-from mspsite.iati_export import schema_errors
+from conftest import portal_in_memory
+from mspsite import check
+from mspsite.iati.export import schema_errors
 from mspsite.schemas import FIRST_YEAR, LAST_YEAR, schema_files
 
 ROOT = Path(__file__).parent.parent
@@ -45,8 +45,8 @@ def test_dates_at_the_bounds_build_with_a_chart_and_a_valid_iati_export(tmp_path
                                                     "          - {date: 2025-06-30, value: 900}")],
         "decisions/first-work-plan.md": [("date: 2025-02-10", f"date: {FIRST_YEAR}-01-01")],
     })
-    assert not validate(load_project(root)).errors
-    site, _, _ = render_project(root, history=False, search=False)
+    assert not check(root).errors
+    site = portal_in_memory(root)
     page = site.files["goals/energy-access/index.html"].decode()
     charts = [svg for svg in re.findall(r"<svg.*?</svg>", page, re.S) if f">{FIRST_YEAR}<" in svg]
     assert len(charts) == 1   # the indicator's line chart: its time axis starts in the first year
@@ -61,7 +61,7 @@ def test_dates_at_the_bounds_build_with_a_chart_and_a_valid_iati_export(tmp_path
 def test_dates_outside_the_bounds_are_refused_once_at_the_value(year, tmp_path):
     root = starter(tmp_path, {GOAL: [("target: {value: 10000, date: 2028-12-31}",
                                       f"target: {{value: 10000, date: {year}-12-31}}")]})
-    errors = [d.format_text() for d in validate(load_project(root)).errors]
+    errors = [d.format_text() for d in check(root).errors]
     # one mistake, one message: no "target date is not after the baseline date" besides
     assert errors == [f"{GOAL}:16:38: error: 'date': '{year}-12-31' is outside the years 1900 to 2200 "
                       "(check the year: dates so far in the past or future are typing mistakes)"]

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import load_project, validate
+from mspsite import check
 
 PROJECTS = sorted(p for p in (Path(__file__).parent / "projects").glob("broken-*") if p.is_dir())
 
 
 def diagnostics_of(project: Path) -> str:
-    return validate(load_project(project / "project")).format("text") + "\n"
+    return check(project / "project").format("text") + "\n"
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])

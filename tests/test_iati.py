@@ -21,17 +21,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from mspsite import MspsiteError, load_project, validate
-from mspsite.assemble import build_model
+from mspsite import MspsiteError, check, load, resolve_settings
 from mspsite.cli import cli
-from mspsite.iati_export import export_iati, schema_errors
-from mspsite.iati_import import import_iati
+from mspsite.iati.export import export_iati, schema_errors
+from mspsite.iati.importer import import_iati
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "sample-partnership"
 REFERENCE = Path(__file__).parent / "fixtures" / "iati"   # the standard's examples, official digests
 EXAMPLES = sorted((REFERENCE / "examples").glob("*.xml"))
-SHIPPED = ROOT / "mspsite" / "data" / "iati"
+SHIPPED = ROOT / "mspsite" / "iati" / "data"
 EPOCH = "1795824000"   # 2026-11-28, as in conftest.py
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -104,7 +103,8 @@ def export_folder(folder: Path, tmp_path: Path, *extra) -> bytes:
 def sample_xml() -> bytes:
     with pytest.MonkeyPatch.context() as mp:   # module-scoped: the autouse fixture is per test
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return export_iati(build_model(load_project(SAMPLE), "public"))
+        settings = resolve_settings(SAMPLE)
+        return export_iati(settings, load(settings))
 
 
 # -- shipped reference files ---------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_package_data_ships_the_schema():
 
 
 def test_the_mappings_use_real_codes():
-    from mspsite.iati_export import MEASURES, PHASE_STATUS, SECTOR_TYPES
+    from mspsite.iati.export import MEASURES, PHASE_STATUS, SECTOR_TYPES
 
     assert set(SECTOR_TYPES.values()) <= shared_codes("OrganisationType")
     assert set(PHASE_STATUS.values()) <= shared_codes("ActivityStatus")
@@ -297,7 +297,7 @@ def test_export_without_iati_block_says_what_to_add(tmp_path):
     assert "iati:" in result.output and "identifier:" in result.output and "reporting_org:" in result.output
     assert "mspsite.yml" in result.output and not out.exists()
     with pytest.raises(MspsiteError, match="reporting_org"):
-        export_iati(build_model(load_project(tmp_path / "p")))
+        export_iati(resolve_settings(tmp_path / "p"), load(tmp_path / "p"))
 
 
 def test_invalid_export_writes_nothing(tmp_path):
@@ -342,7 +342,7 @@ def test_import_writes_text_a_flow_mapping_cannot_hold_in_block_style(tmp_path):
     xml = tmp_path / "a.xml"
     xml.write_bytes(export_folder(src, tmp_path))
     folder = import_folder(xml, tmp_path)
-    assert not validate(load_project(folder)).errors
+    assert not check(folder).errors
     goal = next((folder / "goals").glob("*.yml")).read_text()
     assert "value: ': 0'" in goal and "{value: : 0" not in goal
 
@@ -576,10 +576,10 @@ def test_generated_partnerships_export_to_valid_iati(files):
             path = Path(tmp) / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data, ensure_ascii=False))   # JSON is YAML 1.2
-        raw = load_project(tmp)
-        report = validate(raw)
+        settings = resolve_settings(tmp)
+        report = check(settings)
         assert not report.errors, report.format("text")
-        data = export_iati(build_model(raw, "public"))
+        data = export_iati(settings, load(settings))
     assert xsd_errors(data) == []
     assert bad_codes(data) == []
     act = ET.fromstring(data).find("iati-activity")
@@ -597,13 +597,13 @@ def test_generated_partnerships_survive_export_import_export(files):
         for rel, data in files.items():
             (Path(first) / rel).parent.mkdir(parents=True, exist_ok=True)
             (Path(first) / rel).write_text(json.dumps(data, ensure_ascii=False))
-        exported = export_iati(build_model(load_project(first)))
+        exported = export_iati(resolve_settings(first), load(first))
         for rel, text in import_iati(exported).items():
             (Path(second) / rel).parent.mkdir(parents=True, exist_ok=True)
             (Path(second) / rel).write_text(text)
-        raw = load_project(second)
-        assert not validate(raw).errors, validate(raw).format("text")
-        again = export_iati(build_model(raw))
+        settings = resolve_settings(second)
+        assert not check(settings).errors, check(settings).format("text")
+        again = export_iati(settings, load(settings))
     before, after = figures(exported), figures(again)
 
     def close(a: Decimal, b: Decimal) -> bool:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from mspsite import MspsiteError, load_project, validate
+from mspsite import MspsiteError, check
 from mspsite.cli import cli
-from mspsite.iati_import import MAX_IATI_BYTES, _Doc, _dump, import_iati
+from mspsite.iati.importer import MAX_IATI_BYTES, _Doc, _dump, import_iati
 
 EPOCH = "1795824000"   # 2026-11-28, as in conftest.py
 INJECTED = "injected: true"
@@ -75,7 +75,7 @@ def test_line_breaks_in_the_file_cannot_add_yaml_fields(br, tmp_path):
     assert "type '60" in files["stakeholders/funder-injected-true.yml"]   # said in comment lines
     assert "WARNING: 5 USD" in files["budget/2021.yml"]
     assert "2021" in files["budget/2021.yml"] and "9999" not in "".join(files)
-    report = validate(load_project(folder))
+    report = check(folder)
     assert not report.errors, report.format("text")
 
 

@@ -3,8 +3,9 @@
 import os
 from pathlib import Path
 
-from mspsite import Location, load_project
-from mspsite.load import BUILD_MARKER, MARKER_TEXT
+from mspsite import Location, resolve_settings
+from mspsite.folder import BUILD_MARKER, MARKER_TEXT
+from mspsite.load import load_project
 from mspsite.yamlread import ReadError, parse_yaml, read_text
 
 import pytest
@@ -43,7 +44,7 @@ def test_front_matter_positions_include_the_opening_line(tmp_path: Path):
     (tmp_path / "lessons").mkdir()
     (tmp_path / "lessons" / "one.md").write_text(
         "---\ntitle: One\ndate: 2024-01-01\nkind: success\nstakeholders:\n  - a\n  - b\n---\nBody line\n")
-    raw = load_project(tmp_path)
+    raw = load_project(resolve_settings(tmp_path))
     doc = next(d for d in raw.documents if d.kind.name == "lesson")
     assert doc.locations.key(("title",)) == Location("lessons/one.md", 2, 1)
     assert doc.locations.value(("kind",)) == Location("lessons/one.md", 4, 7)
@@ -78,7 +79,7 @@ def test_skips_output_dot_folders_backups_and_built_sites(tmp_path: Path):
     # real built sites, silently skipped: their marker is the one mspsite writes (also after a CRLF checkout)
     (tmp_path / "out" / BUILD_MARKER).write_bytes(MARKER_TEXT)
     (tmp_path / "crlf" / BUILD_MARKER).write_bytes(MARKER_TEXT.replace(b"\n", b"\r\n"))
-    raw = load_project(tmp_path)
+    raw = load_project(resolve_settings(tmp_path))
     assert raw.report.diagnostics == []
     assert {d.path for d in raw.documents} == {"mspsite.yml", "partnership.yml"}
 
@@ -118,7 +119,7 @@ def test_build_marker_that_hides_content_warns(tmp_path: Path, case: str):
         marker(tmp_path / folder / BUILD_MARKER)
     else:
         (tmp_path / folder / BUILD_MARKER).write_bytes(marker)
-    raw = load_project(tmp_path)   # a FIFO must not block it
+    raw = load_project(resolve_settings(tmp_path))   # a FIFO must not block it
     assert [d.format_text() for d in raw.report.diagnostics] == [
         f"{folder}/.mspsite-build:1:1: warning: folder '{folder}/' is skipped: this file marks it as a portal "
         "mspsite built (if the folder holds content, delete this file; mspsite writes it only into the portals "
@@ -132,7 +133,7 @@ def test_typo_folder_warns_with_did_you_mean(tmp_path: Path):
     (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
     (tmp_path / "stakholders").mkdir()
     (tmp_path / "stakholders" / "moe.yml").write_text("name: M\nsector: public\n")
-    [d] = load_project(tmp_path).report.diagnostics
+    [d] = load_project(resolve_settings(tmp_path)).report.diagnostics
     assert d.format_text() == ("stakholders/moe.yml:1:1: warning: folder 'stakholders/' is not part of the "
                                "partnership format; its files are ignored (did you mean 'stakeholders'?)")
 
@@ -145,7 +146,7 @@ def test_large_file_is_rejected_without_reading_it_all(tmp_path: Path):
     with open(tmp_path / "stakeholders" / "big.yml", "wb") as fh:
         fh.write(b"name: x\n")
         fh.truncate(50 * 1000 * 1000)
-    [d] = load_project(tmp_path).report.diagnostics
+    [d] = load_project(resolve_settings(tmp_path)).report.diagnostics
     assert d.format_text() == ("stakeholders/big.yml:1:1: error: file is too large (50.0 MB; the limit is 5 MB) "
                                "(content files hold text; put large documents in media/)")
 
@@ -156,17 +157,17 @@ def test_windows_reserved_names_are_refused(tmp_path: Path):
     (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
     (tmp_path / "stakeholders").mkdir()
     (tmp_path / "stakeholders" / "con.yml").write_text("name: C\nsector: public\n")
-    [d] = load_project(tmp_path).report.diagnostics
+    [d] = load_project(resolve_settings(tmp_path)).report.diagnostics
     assert d.format_text() == ("stakeholders/con.yml:1:1: error: id 'con' is a reserved file name on Windows "
                                "(choose another name so that every editor can check out the repository)")
 
 
 def test_link_location_points_at_the_link_target(tmp_path: Path):
-    from mspsite import validate
+    from mspsite import check
 
     (tmp_path / "mspsite.yml").write_text("title: T\n")
     (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "a.md").write_text("---\ntitle: A\n---\nSee ../x.md: [../x.md](../x.md)\n")
-    [d] = validate(load_project(tmp_path)).diagnostics
+    [d] = check(tmp_path).diagnostics
     assert d.format_text() == "pages/a.md:4:24: error: link: file not found: '../x.md'"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import load_project, validate
+from mspsite import check, resolve_settings
+from mspsite.load import load_project
 from mspsite.complexity import TooComplex
 from mspsite.kinds import MARKDOWN_FIELDS
 from mspsite.markup import convert, to_html
@@ -68,7 +69,7 @@ def test_recursion_is_reported_not_raised():
 
 
 def _realistic_texts() -> list[str]:
-    raw = load_project(SAMPLE)
+    raw = load_project(resolve_settings(SAMPLE))
     bodies = sorted((d.body for d in raw.documents if d.body), key=len)[-3:]
     return ["\n\n".join([body] * 10) for body in bodies]
 
@@ -105,7 +106,7 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def _diagnostics(root: Path, clearance: str = "public") -> list[str]:
-    return [d.format_text() for d in validate(load_project(root), clearance).diagnostics]
+    return [d.format_text() for d in check(root, clearance=clearance).diagnostics]
 
 
 def test_too_complex_body_points_at_its_line(tmp_path):

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from conftest import build_reproducibly
-from mspsite import load_project, validate
+from mspsite import check
 from mspsite.build import build
 from mspsite.media import check_svg
 
@@ -49,7 +49,7 @@ def _check(tmp_path: Path, files: dict[str, bytes]) -> list[str]:
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
-    return validate(load_project(root)).format("text").splitlines()
+    return check(root).format("text").splitlines()
 
 
 def _svg(text: str) -> list[str]:
@@ -155,7 +155,7 @@ def odd_name_site(tmp_path_factory):
     text = text.replace("Tell the story", f"![odd](../media/{ENCODED}) [the picture](../media/{ENCODED}) "
                         "Tell the story")
     story.write_text(text, encoding="utf-8")
-    assert validate(load_project(root)).format("text") == ""
+    assert check(root).format("text") == ""
     return build_reproducibly(root, root.parent / "site")
 
 

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import load_project, validate
+from mspsite import check, resolve_settings
+from mspsite.load import load_project
+from mspsite.validate import validate
 from mspsite.assemble import build_model
 
 SAMPLE = Path(__file__).parent.parent / "sample-partnership"
@@ -13,14 +15,14 @@ SAMPLE = Path(__file__).parent.parent / "sample-partnership"
 
 @pytest.fixture(scope="module")
 def raw():
-    raw = load_project(SAMPLE)
-    assert not validate(raw).errors
+    raw = load_project(resolve_settings(SAMPLE))
+    assert not validate(raw, resolve_settings(raw.root)).errors
     return raw
 
 
 @pytest.fixture(scope="module")
 def public(raw):
-    return build_model(raw, "public")
+    return build_model(raw, resolve_settings(raw.root, clearance="public"))
 
 
 def test_stakeholder_knows_its_bodies_decisions_and_budget_lines(public):
@@ -66,8 +68,8 @@ def test_money_is_converted_with_the_line_rate(public, raw):
 
 
 def test_localised_fields_and_translated_bodies(raw):
-    en = build_model(raw, "public", "en")
-    sw = build_model(raw, "public", "sw")
+    en = build_model(raw, resolve_settings(raw.root, clearance="public"), "en")
+    sw = build_model(raw, resolve_settings(raw.root, clearance="public"), "sw")
     assert en.name != sw.name and isinstance(sw.name, str)
     translated = {d.id for d in raw.of_kind("story", translations=True) if d.lang == "sw"}
     assert translated
@@ -87,15 +89,15 @@ def test_model_is_frozen(public):
 def test_fallback_to_default_language(tmp_path: Path):
     (tmp_path / "mspsite.yml").write_text("title: T\nlanguages: [fr, en]\n")
     (tmp_path / "partnership.yml").write_text("name: {fr: Partenariat, en: Partnership}\nsummary: {fr: Résumé}\n")
-    raw = load_project(tmp_path)
-    assert not validate(raw).errors
-    model = build_model(raw, "public", "en")
+    raw = load_project(resolve_settings(tmp_path))
+    assert not validate(raw, resolve_settings(raw.root)).errors
+    model = build_model(raw, resolve_settings(raw.root, clearance="public"), "en")
     assert (model.name, model.summary) == ("Partnership", "Résumé")
-    assert build_model(raw).language == "fr"
+    assert build_model(raw, resolve_settings(raw.root)).language == "fr"
 
 
 def test_default_language_text_is_required(tmp_path: Path):
     (tmp_path / "mspsite.yml").write_text("title: T\nlanguages: [en, fr]\n")
     (tmp_path / "partnership.yml").write_text("name: {fr: Partenariat}\nsummary: S\n")
-    [d] = validate(load_project(tmp_path)).errors
+    [d] = check(tmp_path).errors
     assert d.format_text() == "partnership.yml:1:7: error: no text in the default language 'en' (add en: ...)"

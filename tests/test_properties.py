@@ -13,7 +13,7 @@
     MspsiteError.
 
 Most builds stop before writing and before the search index
-(mspsite.build.render_project(search=False)); a few go through the command line,
+(mspsite.build.make_portal without the search index); a few go through the command line,
 Pagefind included.
 
 The strategies steer around no known bug at present (the ones found on the way,
@@ -41,9 +41,11 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from mspsite import load_project, validate
+from mspsite import check, resolve_settings
+from mspsite.load import load_project
+from mspsite.validate import validate
 from mspsite.errors import MspsiteError
-from mspsite.kinds import VISIBILITIES
+from mspsite.visibility import VISIBILITIES
 from mspsite.load import WINDOWS_RESERVED
 
 ROOT = Path(__file__).parent.parent
@@ -612,9 +614,10 @@ def broken_links(files: set[str], pages: dict[str, bytes], site_url: str) -> lis
 
 
 def render(root: Path, clearance: str):
-    from mspsite.build import render_project
+    from mspsite.build import make_portal
+    from mspsite.settings import resolve_settings
 
-    return render_project(root, clearance, history=False, search=False)
+    return make_portal(resolve_settings(root, clearance=clearance, history=False, search=False))
 
 
 def site_url_of(project: Project) -> str:
@@ -628,9 +631,10 @@ def site_url_of(project: Project) -> str:
 def test_valid_partnership_checks_builds_and_links_resolve(project, tmp_path_factory):
     root = project.write(tmp_path_factory.mktemp("valid") / "p")
     note(f"clearance={project.clearance} files={sorted(project.files())}")
-    report = validate(load_project(root), project.clearance)
+    report = check(root, clearance=project.clearance)
     assert not report.errors, report.format("text")
-    site, report, pages = render(root, project.clearance)
+    site, report = render(root, project.clearance)
+    pages = len(site.site.pages)
     assert pages > 0 and "index.html" in site.files
     problems = broken_links(set(site.files) | set(site.copies), site.files, site_url_of(project))
     assert not problems, "\n".join(problems[:20])
@@ -784,8 +788,8 @@ def test_mutated_partnership_never_crashes(how, data, tmp_path_factory):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
     try:
-        raw = load_project(root)
-        report = validate(raw, project.clearance)
+        raw = load_project(resolve_settings(root))
+        report = validate(raw, resolve_settings(raw.root, clearance=project.clearance))
         lines = report.format("text").split("\n") if report.diagnostics else []
         assert all(SHAPE.match(line) for line in lines), lines   # one diagnostic, one line
         if report.errors:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, SOURCE_DATE_EPOCH
-from mspsite import load_project, validate
+from mspsite import check, load, resolve_settings
+from mspsite.load import load_project
+from mspsite.validate import validate
 from mspsite.assemble import build_model
 from mspsite.reporting import report_figures
 
@@ -25,7 +27,7 @@ def _independent_sums(root: Path, start: str, end: str, clearance_public=True):
     """Income and expenditure for a period straight from the YAML files: amount x rate."""
     income = planned = actual = Decimal(0)
     by_source: dict[str, Decimal] = {}
-    for doc in load_project(root).of_kind("budget"):
+    for doc in load_project(resolve_settings(root)).of_kind("budget"):
         period = doc.data["period"]
         if not (period["start"] >= start and period["end"] <= end):
             continue
@@ -45,8 +47,8 @@ def _independent_sums(root: Path, start: str, end: str, clearance_public=True):
 
 
 def test_report_totals_reconcile_with_the_budget_files():
-    raw = load_project(SAMPLE)
-    model = build_model(raw, "public")
+    raw = load_project(resolve_settings(SAMPLE))
+    model = build_model(raw, resolve_settings(raw.root, clearance="public"))
     assert model.reports
     for report in model.reports:
         f = report_figures(model, report, lambda s: s)
@@ -86,9 +88,9 @@ def test_generated_partnerships_reconcile(tmp_path):
         (src / "reports").mkdir()
         (src / "reports" / "r.yml").write_text("title: R\nperiod: {start: 2025-01-01, end: 2025-12-31}\n"
                                                "funder: energy-fund\n")
-        raw = load_project(src)
-        assert not validate(raw).errors, validate(raw).format()
-        model = build_model(raw)
+        raw = load_project(resolve_settings(src))
+        assert not validate(raw, resolve_settings(raw.root)).errors, validate(raw, resolve_settings(raw.root)).format()
+        model = build_model(raw, resolve_settings(raw.root))
         f = report_figures(model, model.reports[0], lambda s: s)
         income, planned, actual, by_source = _independent_sums(src, "2025-01-01", "2025-12-31")
         assert (f.totals.income, f.totals.planned, f.totals.actual) == (income, planned, actual)
@@ -101,14 +103,14 @@ def test_unknown_currency_without_rate_is_an_error(tmp_path):
     (src / "budget" / "2025.yml").write_text(
         "period: {start: 2025-01-01, end: 2025-12-31}\nincome:\n"
         "  - {source: energy-fund, kind: cash, status: received, amount: 5, currency: XYZ}\n")
-    lines = validate(load_project(src)).format().splitlines()
+    lines = check(src).format().splitlines()
     assert "budget/2025.yml:3:78: error: unknown currency code 'XYZ'" in lines
     assert "budget/2025.yml:3:78: error: amount in XYZ needs a 'rate' (EUR per XYZ) (add rate: <EUR per XYZ> " \
            "to the line)" in lines
 
 
 def test_indicators_without_measurement_in_period_are_shown():
-    model = build_model(load_project(SAMPLE), "public")
+    model = load(SAMPLE, clearance="public")
     report = next(r for r in model.reports if r.id == "nuru-foundation-2025")
     rows = report_figures(model, report, lambda s: s).tables["results"].rows
     assert len(rows) == sum(len(g.indicators) for g in model.goals)

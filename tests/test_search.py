@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import search
+from mspsite.outputs import search
 from mspsite.scaffold import create_starter
 
-# Stops inside mspsite.search where Pagefind would run (every page is written into the folder by then).
+# Stops inside mspsite.outputs.search where Pagefind would run (every page is written into the folder by then).
 PAUSE = r"""
 import os, sys
-import mspsite.search as search
+import mspsite.outputs.search as search
 
 ready, go = int(sys.argv[1]), int(sys.argv[2])
 
@@ -38,7 +38,7 @@ sys.argv = ["mspsite", "build", *sys.argv[3:]]
 main()
 """
 INDEX = PAUSE + r"""
-search.search_index({"a/index.html": b"<main data-pagefind-body><p>Charcoal</p></main>"}, "en")
+search.index_pages({"a/index.html": b"<main data-pagefind-body><p>Charcoal</p></main>"}, "en")
 """
 PAGE = b'<html lang="en"><body><main data-pagefind-body><h1>Charcoal</h1><p>Clean stoves.</p></main></body></html>'
 
@@ -123,7 +123,7 @@ def test_killed_builds_folder_is_removed_by_the_next_and_a_live_ones_kept(temp: 
         [mine] = set(folders(temp)) - {stale, "mspsite-search-ab_cd123", "mspsite-search-keep",
                                         "mspsite-search-0123abcd9", "mspsite-search-11111111"}
         monkeypatch.setattr(tempfile, "tempdir", str(temp))
-        files = search.search_index({"charcoal/index.html": PAGE}, "en")
+        files = search.index_pages({"charcoal/index.html": PAGE}, "en")
         assert "pagefind/pagefind.js" in files   # a real index was made
         assert folders(temp) == sorted([mine, "mspsite-search-0123abcd9", "mspsite-search-11111111",
                                         "mspsite-search-keep"])

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import SAMPLE, SOURCE_DATE_EPOCH
 from mspsite.serve import LiveSite
-from mspsite.write import RenderedSite
+from mspsite.render import RenderedSite
 
 pytestmark = pytest.mark.xdist_group("serve")   # one server is shared by the tests in file order
 

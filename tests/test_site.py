@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from conftest import ROOT, SAMPLE, SOURCE_DATE_EPOCH
-from mspsite import load_project
-from mspsite.assemble import build_model
+from mspsite import load, resolve_settings
+from mspsite.load import load_project
 from mspsite.build import build
 from mspsite.cli import cli
 from mspsite.plan import plan_site
@@ -35,11 +35,11 @@ def _fixed_date(monkeypatch):
 
 @pytest.fixture(scope="module")
 def public():
-    return build_model(load_project(SAMPLE), "public")
+    return load(SAMPLE, clearance="public")
 
 
 def test_plan_gives_every_visible_item_one_page(public):
-    site = plan_site(public, lambda s: s)
+    site = plan_site(public, resolve_settings(SAMPLE, history=False), lambda s: s)
     urls = [p.url for p in site.pages]
     assert len(urls) == len(set(urls))
     for group in (public.stakeholders, public.bodies, public.goals, public.decisions, public.meetings,
@@ -52,9 +52,11 @@ def test_plan_gives_every_visible_item_one_page(public):
 
 
 def test_plan_has_no_page_for_hidden_items():
-    raw = load_project(SAMPLE)
-    internal = {p.url for p in plan_site(build_model(raw, "internal"), lambda s: s).pages}
-    public = {p.url for p in plan_site(build_model(raw, "public"), lambda s: s).pages}
+    urls = {}
+    for clearance in ("internal", "public"):
+        settings = resolve_settings(SAMPLE, clearance=clearance, history=False)
+        urls[clearance] = {p.url for p in plan_site(load(settings), settings, lambda s: s).pages}
+    internal, public = urls["internal"], urls["public"]
     hidden = internal - public
     assert "governance/decisions/carbon-offtake-negotiating-mandate/" in hidden
     assert public < internal
@@ -128,7 +130,7 @@ def test_public_build_has_canonical_og_and_edit_links(built_sample):
     assert '<link rel="canonical" href="https://example.github.io/ccpk/partners/">' in html
     assert '<meta property="og:title" content="Partners">' in html
     assert 'href="https://github.com/example/ccpk/edit/main/stakeholders/' in _page(built_sample, url_of(
-        build_model(load_project(SAMPLE)).stakeholders[0]))
+        load(SAMPLE).stakeholders[0]))
     assert "noindex" not in html and "clearance-banner" not in html
 
 
@@ -154,7 +156,7 @@ def test_open_data_validates_against_the_schemas(built_sample, public):
             errors = [e.message for e in validator(kind).iter_errors({k: v for k, v in record.items() if k != "text"})]
             assert not errors, (key, ident, errors)
             checked += 1
-    from mspsite.opendata import COLLECTIONS
+    from mspsite.outputs.opendata import COLLECTIONS
     assert checked == sum(len(getattr(public, attr)) for _, attr in COLLECTIONS)
     assert data["stories"]["sales-agents-of-nyakach"]["text"].strip()
     Draft202012Validator.check_schema(json.loads((built_sample / "data" / "schemas" / "goal.schema.json").read_text()))
@@ -166,7 +168,7 @@ def test_budget_csv_reconciles_with_the_budget_files(built_sample, public):
     actual = sum(Decimal(r["actual_KES"]) for r in rows if r["line"] == "expenditure" and r["actual_KES"])
     # independently from the source files: amounts times rate, public lines only
     expected_income = expected_actual = Decimal(0)
-    for doc in load_project(SAMPLE).of_kind("budget"):
+    for doc in load_project(resolve_settings(SAMPLE)).of_kind("budget"):
         for line in doc.data.get("income", []):
             if line.get("visibility", "public") == "public":
                 expected_income += Decimal(str(line["amount"])) * Decimal(str(line.get("rate", 1)))
@@ -327,6 +329,6 @@ def test_built_portal_publishes_the_iati_file(built_sample):
     import xmlschema
 
     xml = built_sample / "data" / "iati-activities.xml"
-    schema = xmlschema.XMLSchema(str(ROOT / "mspsite" / "data" / "iati" / "schema" / "iati-activities-schema.xsd"))
+    schema = xmlschema.XMLSchema(str(ROOT / "mspsite" / "iati" / "data" / "schema" / "iati-activities-schema.xsd"))
     schema.validate(str(xml))
     assert 'href="iati-activities.xml"' in _page(built_sample, "data/")

@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import SOURCE_DATE_EPOCH, edited_starter
-from mspsite import load_project, validate
-from mspsite.build import render_project
+from conftest import portal_in_memory
+from mspsite import check
 from mspsite.reporting import Column, Table
-from mspsite.spreadsheets import csv_bytes, csv_cell, workbook
+from mspsite.outputs.spreadsheets import csv_bytes, csv_cell, workbook
 
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -52,8 +52,8 @@ def built(tmp_path_factory) -> dict[str, bytes]:
     (root / "reports" / "fund-2025.yml").write_text(REPORT)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-        assert not validate(load_project(root)).errors
-        site, _, _ = render_project(root, history=False, search=False)
+        assert not check(root).errors
+        site = portal_in_memory(root)
     return site.files
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from jinja2 import TemplateNotFound
 
 from conftest import SOURCE_DATE_EPOCH
-from mspsite import load_project, validate
+from mspsite import check
 from mspsite.cli import cli
 from mspsite.errors import ContentError, MspsiteError
 from mspsite.theme import RefusedFile, ThemeLoader, load_theme, static_files, template_environment
@@ -48,7 +48,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _check(src: Path) -> list[str]:
-    return validate(load_project(src)).format("text").splitlines()
+    return check(src).format("text").splitlines()
 
 
 def _build(src: Path):

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from mspsite import load_project, validate
+from mspsite import resolve_settings
+from mspsite.load import load_project
+from mspsite.validate import validate
 from mspsite.assemble import build_model
-from mspsite.kinds import KINDS, VISIBILITIES
+from mspsite.kinds import KINDS
+from mspsite.visibility import VISIBILITIES
 
 STARTER = Path(__file__).parent.parent / "mspsite" / "starter"
 CANARY = "CANARY"
@@ -100,11 +103,11 @@ def test_hidden_items_cover_every_folder_kind():
 @pytest.mark.parametrize("level", VISIBILITIES[1:])
 def test_nothing_above_clearance_reaches_the_model(tmp_path: Path, level: str):
     root = _project(tmp_path, level)
-    raw = load_project(root)
-    report = validate(raw, "internal")
+    raw = load_project(resolve_settings(root))
+    report = validate(raw, resolve_settings(raw.root, clearance="internal"))
     assert not report.errors, report.format()
     for clearance in VISIBILITIES:
-        model = build_model(raw, clearance)
+        model = build_model(raw, resolve_settings(raw.root, clearance=clearance))
         leaked = sorted({s for s in _all_strings(model) if CANARY in s})
         if VISIBILITIES.index(clearance) < VISIBILITIES.index(level):
             assert leaked == [], f"{clearance} build leaks {leaked}"
@@ -119,17 +122,17 @@ def test_references_to_hidden_items_are_dropped(tmp_path: Path):
     (root / "decisions" / "first-work-plan.md").write_text(
         "---\ntitle: Plan\ndate: 2025-02-10\nbody: secret-body\nstatus: adopted\n"
         "participants: [ministry, secret-org]\ngoals: [secret-goal]\n---\nText\n")
-    raw = load_project(root)
-    public = build_model(raw, "public")
+    raw = load_project(resolve_settings(root))
+    public = build_model(raw, resolve_settings(raw.root, clearance="public"))
     d = next(x for x in public.decisions if x.id == "first-work-plan")
     assert d.body is None and [p.id for p in d.participants] == ["ministry"] and d.goals == ()
-    internal = build_model(raw, "internal")
+    internal = build_model(raw, resolve_settings(raw.root, clearance="internal"))
     d = next(x for x in internal.decisions if x.id == "first-work-plan")
     assert d.body.id == "secret-body" and [p.id for p in d.participants] == ["ministry", "secret-org"]
 
 
 def test_withheld_entries_are_counted(tmp_path: Path):
-    raw = load_project(_project(tmp_path, "partners"))
-    budget = next(b for b in build_model(raw, "public").budgets if b.id == "2025")
+    raw = load_project(resolve_settings(_project(tmp_path, "partners")))
+    budget = next(b for b in build_model(raw, resolve_settings(raw.root, clearance="public")).budgets if b.id == "2025")
     assert budget.withheld == 1 and budget.income == ()
-    assert next(b for b in build_model(raw, "partners").budgets if b.id == "2025").withheld == 0
+    assert next(b for b in build_model(raw, resolve_settings(raw.root, clearance="partners")).budgets if b.id == "2025").withheld == 0

@@ -18,8 +18,9 @@ import pytest
 
 from mspsite import write
 from mspsite.errors import MspsiteError
-from mspsite.load import BUILD_MARKER
-from mspsite.write import RenderedSite, WriteStats, check_output, write_site
+from mspsite.folder import BUILD_MARKER
+from mspsite.render import RenderedSite
+from mspsite.write import WriteStats, check_output, write_site
 
 
 def tree(root: Path) -> dict[str, object]:
@@ -358,6 +359,7 @@ KILLED_BUILD = r"""
 import sys, time
 from pathlib import Path
 import mspsite.write as w
+from mspsite.render import RenderedSite
 
 out, src, mode, signal_file = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 real_writer = w._writer
@@ -376,7 +378,7 @@ if mode == "swap":
 else:
     w._writer = slow_writer
 files = {f"pages/{i // 100:02d}/page-{i:04d}.html": (f"{i:05d}" * 4000).encode() for i in range(3000)}
-w.write_site(w.RenderedSite(files=files, copies={}), out, src)
+w.write_site(RenderedSite(files=files, copies={}), out, src)
 """
 
 
@@ -439,6 +441,7 @@ PAUSED_BUILD = r"""
 import os, sys
 from pathlib import Path
 import mspsite.write as w
+from mspsite.render import RenderedSite
 
 out, src, ready, go = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 real_writer, written = w._writer, []
@@ -453,7 +456,7 @@ def pausing_writer(path, content):
 
 w._writer = pausing_writer
 pages = {f"pages/page-{i}.html": f"<p>page {i}</p>".encode() for i in range(6)}
-w.write_site(w.RenderedSite(files=pages, copies={}), out, src)
+w.write_site(RenderedSite(files=pages, copies={}), out, src)
 """
 
 

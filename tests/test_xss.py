@@ -425,12 +425,13 @@ def _make_link_targets(root: Path) -> None:
     link is an error that stops the build, and these tests are about what the renderer does."""
     import posixpath
 
-    from mspsite import load_project
+    from mspsite import resolve_settings
+    from mspsite.load import load_project
     from mspsite.kinds import get_path
     from mspsite.markup import link_targets
     from mspsite.schemas import text_paths
 
-    for doc in load_project(root).documents:
+    for doc in load_project(resolve_settings(root)).documents:
         texts = [doc.body or ""]
         for at in text_paths(doc.kind.name, doc.data):
             value = get_path(doc.data, at)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime
 from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
-from . import model as m
-from .urls import absolute, url_of
+from .. import model as m
+from ..settings import Settings
+from ..urls import absolute, url_of
+
+if TYPE_CHECKING:
+    from ..render import RenderedSite
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def feeds(p: m.Partnership, site_url: str | None, gettext) -> dict[str, bytes]:
-    _ = gettext
+def feeds(settings: Settings, rendered: RenderedSite) -> dict[str, bytes]:
+    p, site_url, _ = rendered.site.partnership, settings.site.site_url, rendered.site.gettext
     return {
         "feeds/stories.xml": _feed(p, site_url, "stories", _("Stories"), p.stories, lambda s: s.summary),
         "feeds/decisions.xml": _feed(p, site_url, "decisions", _("Decisions"), p.decisions, lambda d: d.summary),

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
-from . import figures
-from . import model as m
-from .factors import N_
-from .schemas import schema_files
+from .. import figures
+from .. import model as m
+from ..i18n import N_
+from ..schemas import schema_files
+from ..settings import Settings
 from .spreadsheets import csv_bytes
 
 DATA_TABLES = (("stakeholders", N_("Partners")), ("decisions", N_("Decisions")),
@@ -23,7 +24,7 @@ COLLECTIONS = (("stakeholders", "stakeholders"), ("bodies", "bodies"), ("goals",
                ("initiatives", "initiatives"), ("assessments", "assessments"), ("pages", "pages"))
 
 
-def open_data(p: m.Partnership) -> dict[str, bytes]:
+def open_data(settings: Settings, p: m.Partnership) -> dict[str, bytes]:
     files = {"data/partnership.json": _json(everything(p))}
     for name, attr in COLLECTIONS:
         files[f"data/{name}.json"] = _json({x.id: _record(x) for x in sorted(getattr(p, attr), key=lambda x: x.id)})

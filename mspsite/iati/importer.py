@@ -33,16 +33,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .codelists import codelist
-from .config import build_date
-from .errors import MspsiteError
-from .load import WINDOWS_RESERVED
-from .scaffold import SCHEMA_FOLDER, modeline
-from .schemas import FIRST_YEAR, LAST_YEAR, parse_date, schema_files
-from .yamlread import NOT_TEXT
+from ..kinds import LANGUAGE_CODE
+from ..errors import MspsiteError
+from ..load import WINDOWS_RESERVED
+from ..scaffold import SCHEMA_FOLDER, modeline
+from ..schemas import FIRST_YEAR, LAST_YEAR, parse_date, schema_files
+from ..yamlread import NOT_TEXT
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOTE = "IATI import: "
-LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+LANGUAGE = re.compile(LANGUAGE_CODE + r"\Z")
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)\Z")
 # Registry files of big publishers hold thousands of activities; one activity, even with
 # years of transactions, is far smaller. Ten times the limit of a content file.
@@ -61,9 +61,10 @@ INCOME_STATUS = {"1": "received", "11": "committed", "13": "pledged"}   # Incomi
 SPENDING = {"3", "4"}                                                      # Disbursement, Expenditure
 
 
-def import_iati(data: bytes, activity: str | None = None) -> dict[str, str]:
+def import_iati(data: bytes, activity: str | None = None, today: datetime.date | None = None) -> dict[str, str]:
     """The files of a partnership folder (relative path -> text) for one activity of an IATI
-    activity file: the one whose iati-identifier is `activity`, else the first."""
+    activity file: the one whose iati-identifier is `activity`, else the first. `today` ends
+    periods still open (default: the current date)."""
     root = _parse(data)
     activities = [root] if root.tag == "iati-activity" else root.findall("iati-activity")
     if root.tag not in ("iati-activities", "iati-activity") or not activities:
@@ -75,7 +76,7 @@ def import_iati(data: bytes, activity: str | None = None) -> dict[str, str]:
             known = [(a.findtext("iati-identifier") or "").strip() or "(empty)" for a in activities]
             raise MspsiteError(f"no activity '{activity}' in the file; it has: {', '.join(known)}")
         activities = chosen
-    return _Importer(activities[0]).files()
+    return _Importer(activities[0], today or datetime.date.today()).files()
 
 
 def _parse(data: bytes) -> ET.Element:
@@ -212,7 +213,7 @@ class _Period:
 
 
 class _Importer:
-    def __init__(self, act: ET.Element):
+    def __init__(self, act: ET.Element, today: datetime.date):
         self.act = act
         self.identifier = (act.findtext("iati-identifier") or "").strip()
         lang = (act.get(XML_LANG) or "en").strip().lower()
@@ -220,7 +221,7 @@ class _Importer:
         seen = [n.get(XML_LANG).strip().lower() for n in act.iter("narrative") if n.get(XML_LANG)]
         self.languages = list(dict.fromkeys([self.default, *(x for x in seen if LANGUAGE.match(x))]))
         self.currency = self._currency()
-        self.today = build_date()
+        self.today = today
         self.notes: list[str] = []          # for partnership.yml
         self.orgs: list[_Org] = []
         self.ids: set[str] = set()

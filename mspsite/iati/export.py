@@ -23,11 +23,11 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from . import model as m
+from .. import model as m
+from ..settings import Settings
 from .codelists import codelist
-from .config import build_date
-from .errors import MspsiteError
-from .urls import absolute, file_url, url_of
+from ..errors import MspsiteError
+from ..urls import absolute, file_url, url_of
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -55,10 +55,15 @@ NO_IATI_BLOCK = ("the IATI export needs an 'iati:' block in mspsite.yml naming t
                  f"identifier and the organisation that publishes it. Add, with your own values:\n\n{IATI_SNIPPET}\n")
 
 
-def export_iati(p: m.Partnership) -> bytes:
+def iati_activities(settings: Settings, p: m.Partnership) -> dict[str, bytes]:
+    """The output the funders' IATI registry reads from the portal, for partnerships that publish to IATI."""
+    return {"data/iati-activities.xml": export_iati(settings, p)} if settings.site.iati else {}
+
+
+def export_iati(settings: Settings, p: m.Partnership) -> bytes:
     """The partnership as an IATI 2.03 iati-activities file (UTF-8 bytes), valid against
     the official schema and codelists; raises MspsiteError, listing every problem, if not."""
-    root = _Writer(p).document()
+    root = _Writer(settings, p).document()
     ET.indent(root, "  ")
     data = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
     problems = unknown_codes(root) + schema_errors(data)
@@ -72,7 +77,7 @@ def export_iati(p: m.Partnership) -> bytes:
 def _schema():
     import xmlschema
 
-    folder = resources.files("mspsite") / "data" / "iati" / "schema"
+    folder = resources.files(__package__) / "data" / "schema"
     with resources.as_file(folder) as path:   # the XSD includes its neighbours by relative path
         return xmlschema.XMLSchema(str(path / "iati-activities-schema.xsd"))
 
@@ -135,19 +140,20 @@ def _iati_language(lang: str) -> str | None:
 
 
 class _Writer:
-    def __init__(self, p: m.Partnership):
+    def __init__(self, settings: Settings, p: m.Partnership):
         self.p = p
-        self.settings = _settings(p)
+        self.settings = _settings(settings, p)
         self.lang = _iati_language(p.language)
         if self.lang is None:
             raise MspsiteError(f"IATI has no language code for '{p.language}' (IATI narratives use ISO 639-1 "
                                "codes such as en, fr, sw); export in another of the portal's languages")
         # other portal languages, for narratives from the items' text given per language
-        others = [(lang, _iati_language(lang)) for lang in p.config.languages if lang != p.language]
+        others = [(lang, _iati_language(lang)) for lang in settings.site.languages if lang != p.language]
         self.others = [(lang, code) for lang, code in others if code and code != self.lang]
-        self.today = build_date()
-        self.currency = p.config.currency
-        self.site_url = p.config.site_url
+        self.today = settings.build_date
+        self.default_language = settings.site.default_language
+        self.currency = settings.site.currency
+        self.site_url = settings.site.site_url
 
     # -- helpers -------------------------------------------------------------------------
     def texts(self, text: str | None, given=None) -> list[tuple[str | None, str]]:
@@ -214,7 +220,7 @@ class _Writer:
         org = s["reporting_org"]
         name = org["name"]
         default = name if isinstance(name, str) else (name.get(p.language) or
-                                                      name.get(p.config.default_language) or
+                                                      name.get(self.default_language) or
                                                       next(iter(name.values())))
         self.narratives(ET.SubElement(a, "reporting-org", {"ref": org["ref"], "type": str(org["type"])}),
                         self.texts(default, name))
@@ -420,10 +426,10 @@ def _shares(countries) -> list[tuple[str, str | None]]:
     return [(c, _number(each)) for c in codes[:-1]] + [(codes[-1], _number(last))]
 
 
-def _settings(p: m.Partnership) -> dict:
+def _settings(settings: Settings, p: m.Partnership) -> dict:
     """The iati block of mspsite.yml and what the activity needs from partnership.yml;
     every missing piece is named at once, with what to write."""
-    iati = p.config.iati
+    iati = settings.site.iati
     if not iati or not iati.get("identifier") or not isinstance(iati.get("reporting_org"), dict):
         raise MspsiteError(NO_IATI_BLOCK)
     missing = []

@@ -1,4 +1,4 @@
-"""IATI codelists shipped with the package (CC BY 4.0, see data/iati/NOTICE.md)."""
+"""IATI codelists shipped with the package (CC BY 4.0, see data/NOTICE.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 @cache
 def codelist(name: str) -> dict[str, str]:
     """Code -> English name of an IATI codelist (withdrawn codes left out)."""
-    path = resources.files("mspsite") / "data" / "iati" / "codelists" / f"{name}.xml"
+    path = resources.files(__package__) / "data" / "codelists" / f"{name}.xml"
     root = ET.fromstring(path.read_bytes())
     return {
         item.findtext("code"): (item.findtext("name/narrative") or "").strip()

@@ -9,7 +9,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote
 
-from .errors import MspsiteError
+from ..errors import MspsiteError
 
 # A reserved name (RFC 2606): relative links resolve against it, and nothing is ever fetched there.
 BASE = "https://portal.invalid/"

@@ -13,7 +13,7 @@ import re
 import zipfile
 from decimal import Decimal
 
-from .reporting import Table
+from ..reporting import Table
 
 
 # How a cell that spreadsheet programs read as a formula starts (OWASP, "CSV Injection").

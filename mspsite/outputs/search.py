@@ -13,9 +13,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import locks
-from .errors import MspsiteError
+from .. import locks
+from ..errors import MspsiteError
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ..render import RenderedSite
 
 OUTPUT = "pagefind"
 PREFIX = "mspsite-search-"
@@ -23,8 +28,13 @@ PREFIX = "mspsite-search-"
 FOLDER = re.compile(re.escape(PREFIX) + "[a-z0-9_]{8}")
 
 
-def search_index(files: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """Pagefind's files (under pagefind/) for the HTML pages among files."""
+def search_index(settings: Settings, rendered: RenderedSite) -> dict[str, bytes]:
+    """Pagefind's files (under pagefind/) for the portal's pages; none when search is off."""
+    return index_pages(rendered.files, rendered.site.partnership.language) if settings.search else {}
+
+
+def index_pages(files: dict[str, bytes], language: str) -> dict[str, bytes]:
+    """Pagefind's files for the HTML pages among files."""
     temp = Path(tempfile.gettempdir())
     _remove_abandoned(temp)
     # Private (0700): the pages may be above public clearance. Removed at the end, also on Ctrl-C and on SIGTERM

@@ -1,0 +1,62 @@
+"""The files a portal holds besides its pages. Each output is a writer with one contract,
+(settings, model or rendered site) -> {path: bytes}, and OUTPUTS lists them in the order they
+run, as Pelican lists its generators: a new output is one entry here and a module of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Literal
+
+from ..errors import MspsiteError
+from ..iati.export import iati_activities
+from ..settings import Settings
+from .feeds import feeds
+from .opendata import open_data
+from .reports import report_files
+from .search import OUTPUT as SEARCH_FOLDER, search_index
+from .sitemap import crawler_files
+
+if TYPE_CHECKING:
+    from ..render import RenderedSite
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    write: Callable[[Settings, object], dict[str, bytes]]
+    reads: Literal["model", "rendered"] = "model"
+    """What write takes after the settings: the Partnership (usable without rendering, as by the
+    MkDocs plugin), or the RenderedSite (its pages, and through .site the plan and the model)."""
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("open data", open_data),                               # data/*.json, *.csv, schemas
+    Output("IATI activity", iati_activities),                     # data/iati-activities.xml, with an iati: block
+    Output("feeds", feeds, "rendered"),                           # feeds/*.xml
+    Output("sitemap and robots", crawler_files, "rendered"),      # sitemap.xml, robots.txt, .nojekyll
+    Output("report downloads", report_files, "rendered"),         # reports/<id>.xlsx, .pdf, <id>/*.csv
+    Output("search index", search_index, "rendered"),             # pagefind/, last: it indexes the pages
+)
+
+
+def run_outputs(outputs: tuple[Output, ...], settings: Settings, rendered: RenderedSite) -> RenderedSite:
+    """The rendered site with every output's files added, once each page's links are known to resolve."""
+    files = dict(rendered.files)
+    for output in outputs:
+        made = output.write(settings, rendered.site.partnership if output.reads == "model" else rendered)
+        if clash := sorted(made.keys() & files.keys()):
+            raise MspsiteError(f"internal error: the {output.name} output writes {clash[0]}, which is already made")
+        files.update(made)
+    portal = replace(rendered, files=files)
+    _check_links(portal, settings.search)
+    return portal
+
+
+def _check_links(portal: RenderedSite, search: bool) -> None:
+    """Every file a page links to is in the portal: a template mistake fails the build, not the reader."""
+    produced = portal.files.keys() | portal.copies.keys()
+    missing = {target: page for target, page in portal.links.items() if target not in produced
+               and not (target.startswith(f"{SEARCH_FOLDER}/") and not search)}
+    if missing:
+        listing = "; ".join(f"{t} (linked from {p or 'the home page'})" for t, p in sorted(missing.items())[:10])
+        raise MspsiteError(f"the theme links to files the build does not make: {listing}")
