@@ -68,8 +68,10 @@ class Table:
 
     @property
     def group_columns(self) -> tuple[Column, ...]:
-        by_key = {c.key: c for c in self.columns}
-        return tuple(by_key[k] for k in self.groups)
+        return tuple(self.column(k) for k in self.groups)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
 
     def values(self, row: Row) -> tuple:
         """A row's cells in column order, as a spreadsheet writes them."""

@@ -3,6 +3,7 @@ reconcile, are read by column key, and any Table renders with the theme's one ta
 from the portal's templates and from a partnership's own overrides."""
 
 import csv
+import datetime
 import io
 import re
 import shutil
@@ -91,8 +92,8 @@ def test_line_tables_add_up_to_the_period(internal):
         assert sum((row["actual"] or ZERO for row in spend.rows), ZERO) == f.totals.actual
 
 
-def test_a_converted_line_says_its_amount_and_rate():
-    model = build_model(load_project(SAMPLE), "public")
+def test_a_converted_line_says_its_amount_and_rate(internal):
+    model = internal
     b = next(b for b in model.budgets if any(x.currency != b.currency for x in b.income))
     x = next(x for x in b.income if x.currency != b.currency)
     row = period_finances(b, _, model.language).tables["income-lines"].rows[b.income.index(x)]
@@ -188,12 +189,17 @@ def test_a_table_without_rows_has_one_empty_row_across_its_columns(renderer):
     assert '<td colspan="4" class="empty">' in _render(r, grouped)
 
 
-def test_group_rows_head_the_rows_below_them(renderer):
+def test_group_rows_head_the_rows_below_them_and_notes_go_under_values(renderer):
     r, _model = renderer
-    table = Table("g", "G", (Column("goal", "Goal"), Column("outcome", "Outcome"), Column("x", "X", "number")),
-                  tuple({"goal": g, "outcome": o, "x": n} for n, (g, o) in enumerate(
-                      [("A", "a1"), ("A", "a1"), ("A", "a2"), ("B", "a2")])), groups=("goal", "outcome"))
+    table = Table("g", "G", (Column("goal", "Goal"), Column("outcome", "Outcome"),
+                             Column("x", "X", "number", note="when"), Column("when", "When", "date")),
+                  tuple({"goal": g, "outcome": o, "x": n, "when": datetime.date(2025, 1, n + 1) if n else None}
+                        for n, (g, o) in enumerate([("A", "a1"), ("A", "a1"), ("A", "a2"), ("B", "a2")])),
+                  groups=("goal", "outcome"))
     html = _render(r, table)
+    assert '<thead><tr><th scope="col" class="num">X</th></tr></thead>' in html
     rows = re.findall(r'<tr class="group( goal-row)?"><th scope="colgroup" colspan="1">([^<]*)</th></tr>', html)
     assert rows == [(" goal-row", "Goal: A"), ("", "Outcome: a1"), ("", "Outcome: a2"),
                     (" goal-row", "Goal: B"), ("", "Outcome: a2")]
+    assert '<tr><td class="num">0</td></tr>' in html
+    assert '<tr><td class="num">3<br><span class="meta">Jan 4, 2025</span></td></tr>' in html
