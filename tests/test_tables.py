@@ -93,11 +93,10 @@ def test_line_tables_add_up_to_the_period(internal):
 
 
 def test_a_converted_line_says_its_amount_and_rate(internal):
-    model = internal
-    b = next(b for b in model.budgets if any(x.currency != b.currency for x in b.income))
+    b = next(b for b in internal.budgets if any(x.currency != b.currency for x in b.income))
     x = next(x for x in b.income if x.currency != b.currency)
-    row = period_finances(b, _, model.language).tables["income-lines"].rows[b.income.index(x)]
-    fmt = Formats(model.language, None)
+    row = period_finances(b, _, internal.language).tables["income-lines"].rows[b.income.index(x)]
+    fmt = Formats(internal.language, None)
     assert row["description"] == f"{x.description or ''} ({fmt.money(x.amount, x.currency)} × {fmt.number(x.rate)})"
     assert row["amount"] == x.amount * x.rate and row["source_item"] is x.source
 
