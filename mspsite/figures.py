@@ -54,6 +54,7 @@ class Totals:
     income_by_source: tuple[tuple[m.Stakeholder | None, Decimal], ...]   # largest first
     income_by_kind: dict[str, Decimal]
     income_by_status: dict[str, Decimal]
+    income_by_kind_and_status: dict[tuple[str, str], Decimal]
     planned: Decimal
     actual: Decimal
     by_category: tuple[tuple[str, Decimal, Decimal], ...]                 # category, planned, actual
@@ -82,6 +83,7 @@ def totals(periods: tuple[m.BudgetPeriod, ...] | list[m.BudgetPeriod]) -> Totals
     by_source: dict = defaultdict(lambda: ZERO)
     by_kind: dict = defaultdict(lambda: ZERO)
     by_status: dict = defaultdict(lambda: ZERO)
+    by_kind_and_status: dict = defaultdict(lambda: ZERO)
     planned: dict = defaultdict(lambda: ZERO)
     actual: dict = defaultdict(lambda: ZERO)
     for period in periods:
@@ -90,11 +92,12 @@ def totals(periods: tuple[m.BudgetPeriod, ...] | list[m.BudgetPeriod]) -> Totals
             by_source[line.source] += amount
             by_kind[line.kind] += amount
             by_status[line.status] += amount
+            by_kind_and_status[(line.kind, line.status)] += amount
         for line in period.expenditure:
             planned[line.category] += line.reporting_planned or ZERO
             actual[line.category] += line.reporting_actual or ZERO
     sources = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0].name if kv[0] else ""))
     categories = tuple((c, planned[c], actual[c]) for c in CATEGORIES if c in planned or c in actual)
     return Totals(sum(by_source.values(), ZERO), tuple(sources), dict(by_kind), dict(by_status),
-                  sum(planned.values(), ZERO), sum(actual.values(), ZERO), categories,
+                  dict(by_kind_and_status), sum(planned.values(), ZERO), sum(actual.values(), ZERO), categories,
                   sum(p.withheld for p in periods))

@@ -12,6 +12,7 @@ from typing import Callable
 
 from . import model as m
 from .factors import FACTORS
+from .finances import all_periods_finances, period_finances
 from .history import file_dates
 from .model import label
 from .reporting import report_figures
@@ -107,10 +108,11 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
         add(url_of(g), "goal.html", g.title, "goals", parents=[home, goals], source=g.path, item=g, goal=g)
 
     fin = (_("Finances"), "finances/")
-    add("finances/", "finances.html", _("Finances"), "finances", parents=[home], audience="funders")
+    add("finances/", "finances.html", _("Finances"), "finances", parents=[home], audience="funders",
+        finances=all_periods_finances(p.budgets, gettext))
     for b in p.budgets:
         add(url_of(b), "budget.html", label(b), "finances", parents=[home, fin], source=b.path,
-            item=b, audience="funders", period=b)
+            item=b, audience="funders", period=b, finances=period_finances(b, gettext, p.language))
 
     reports = (_("Reports"), "reports/")
     add("reports/", "reports.html", _("Reports"), "reports", parents=[home], audience="funders")

@@ -145,7 +145,7 @@ class Renderer:
         labels = translated_labels(self.gettext.gettext)
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
-            progress=figures.progress, totals=figures.totals, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
+            progress=figures.progress, slug=slug, md=self._md, plain=plain_text, url=self._url, label=label,
             csp=POLICY,   # the base template's <meta>: one policy for every page
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=site.settings.build_date, data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
@@ -153,9 +153,7 @@ class Renderer:
             **labels, **(overrides_globals or {}))
         self.env.filters.update(
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
-            factor_title=self.env.globals["factor_title"], label=label,
-            source_row=lambda row: (row[0].name if row[0] else self.gettext.gettext("Other"), (float(row[1]),)),
-            category_row=lambda row: (self.env.globals["category_names"][row[0]], (float(row[1]), float(row[2]))))
+            factor_title=self.env.globals["factor_title"], label=label)
         self.env.tests["contains_key"] = lambda mapping, key: key in mapping
 
     def _charts(self):

@@ -11,26 +11,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import figures
+from . import figures, finances
 from . import model as m
 from .labels import LABELS
+from .tables import Column, Table
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    kind: str = "text"       # text | number | money | percent | date
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str                # file-name friendly: results, income-by-source, ...
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple, ...]
-    totals: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -76,46 +62,47 @@ def report_figures(p: m.Partnership, report: m.ReportItem, gettext) -> ReportFig
 def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:
     r, t = f.report, f.totals
     tables = [Table("results", _("Results framework"), (
-        Column(_("Goal")), Column(_("Outcome")), Column(_("Indicator")), Column(_("Unit")),
-        Column(_("Baseline"), "number"), Column(_("Target"), "number"), Column(_("Value at period end"), "number"),
-        Column(_("Measured on"), "date"), Column(_("% of target reached"), "percent"), Column(_("Status")),
-        Column(_("Source"))), tuple(_result_rows(p, r, _)))]
-    tables.append(Table("income-by-source", _("Income by source"), (
-        Column(_("Source")), Column(_("Amount"), "money"), Column(_("Share"), "percent")),
-        tuple((s.name if s else _("Other"), amount, float(amount / t.income) if t.income else None)
-              for s, amount in t.income_by_source),
-        (_("Total"), t.income, 1.0 if t.income else None)))
-    tables.append(Table("income-by-kind-and-status", _("Income by kind and status"), (
-        Column(_("Kind")), Column(_("Status")), Column(_("Amount"), "money")),
-        tuple(_kind_status_rows(f.periods, _)), (_("Total"), "", t.income)))
-    tables.append(Table("expenditure", _("Expenditure by category"), (
-        Column(_("Category")), Column(_("Planned"), "money"), Column(_("Actual"), "money"),
-        Column(_("Variance"), "money"), Column(_("Variance %%") % {}, "percent")),
-        tuple((_(LABELS['category_names'][c]), planned, actual, actual - planned,
-               float((actual - planned) / planned) if planned else None) for c, planned, actual in t.by_category),
-        (_("Total"), t.planned, t.actual, t.variance, t.variance_share)))
+        Column("goal", _("Goal")), Column("outcome", _("Outcome")), Column("indicator", _("Indicator")),
+        Column("unit", _("Unit")), Column("baseline", _("Baseline"), "number"),
+        Column("target", _("Target"), "number"),
+        Column("value", _("Value at period end"), "number", note="measured_on"),
+        Column("measured_on", _("Measured on"), "date"), Column("reached", _("% of target reached"), "percent"),
+        Column("status", _("Status")), Column("source", _("Source"))), tuple(_result_rows(p, r, _)),
+        groups=("goal", "outcome"), row_header=True)]
+    tables += [finances.income_by_source(t, _), finances.income_by_kind_and_status(t, _),
+               finances.expenditure_by_category(t, _)]
     if r.funder:
         tables.append(Table("funder-contribution", _("Contribution of %(funder)s") % {"funder": r.funder.name}, (
-            Column(_("Period")), Column(_("Kind")), Column(_("Status")), Column(_("Goal")),
-            Column(_("Description")), Column(_("Amount"), "money")),
-            tuple((m.label(b), x.kind, x.status, x.goal.title if x.goal else "", x.description or "",
-                   x.reporting_amount) for b in f.periods for x in b.income if x in f.funder_income),
-            (_("Total"), "", "", "", "", sum((x.reporting_amount for x in f.funder_income), ZERO))))
+            Column("period", _("Period")), Column("kind", _("Kind")), Column("status", _("Status")),
+            Column("goal", _("Goal")), Column("description", _("Description")),
+            Column("amount", _("Amount"), "money")),
+            tuple({"period": m.label(b), "kind": x.kind, "status": x.status, "goal": x.goal.title if x.goal else "",
+                   "description": x.description or "", "amount": x.reporting_amount}
+                  for b in f.periods for x in b.income if x in f.funder_income),
+            {"period": _("Total"), "kind": "", "status": "", "goal": "", "description": "",
+             "amount": sum((x.reporting_amount for x in f.funder_income), ZERO)}))
     tables.append(Table("decisions", _("Decisions taken in the period"), (
-        Column(_("Date"), "date"), Column(_("Decision")), Column(_("Body")), Column(_("Method")), Column(_("Status"))),
-        tuple((d.date, d.title, d.body.name if d.body else "", d.method or "", d.status) for d in f.decisions)))
+        Column("date", _("Date"), "date"), Column("decision", _("Decision")), Column("body", _("Body")),
+        Column("method", _("Method")), Column("status", _("Status"))),
+        tuple({"date": d.date, "decision": d.title, "body": d.body.name if d.body else "", "method": d.method or "",
+               "status": d.status} for d in f.decisions)))
     tables.append(Table("lessons", _("Lessons of the period"), (
-        Column(_("Date"), "date"), Column(_("Lesson")), Column(_("Kind"))),
-        tuple((x.date, x.title, x.kind) for x in f.lessons)))
+        Column("date", _("Date"), "date"), Column("lesson", _("Lesson")), Column("kind", _("Kind"))),
+        tuple({"date": x.date, "lesson": x.title, "kind": x.kind} for x in f.lessons)))
     tables.append(Table("risks", _("Risks"), (
-        Column(_("Risk")), Column(_("Likelihood")), Column(_("Impact")), Column(_("Mitigation"))),
-        tuple((x.risk, x.likelihood or "", x.impact or "", x.mitigation or "") for x in r.risks)))
+        Column("risk", _("Risk")), Column("likelihood", _("Likelihood")), Column("impact", _("Impact")),
+        Column("mitigation", _("Mitigation"))),
+        tuple({"risk": x.risk, "likelihood": x.likelihood or "", "impact": x.impact or "",
+               "mitigation": x.mitigation or ""} for x in r.risks)))
     tables.append(Table("partners", _("Partners at the end of the period"), (
-        Column(_("Partner")), Column(_("Sector")), Column(_("Country")), Column(_("Joined"), "date")),
-        tuple((s.name, s.sector, s.country or "", s.joined) for s in f.partners)))
+        Column("partner", _("Partner")), Column("sector", _("Sector")), Column("country", _("Country")),
+        Column("joined", _("Joined"), "date")),
+        tuple({"partner": s.name, "sector": s.sector, "country": s.country or "", "joined": s.joined}
+              for s in f.partners)))
     tables.append(Table("bodies", _("Governance bodies at the end of the period"), (
-        Column(_("Body")), Column(_("Member")), Column(_("Role"))),
-        tuple((b.name, mb.stakeholder.name, mb.role or "") for b, members in f.bodies for mb in members)))
+        Column("body", _("Body")), Column("member", _("Member")), Column("role", _("Role"))),
+        tuple({"body": b.name, "member": mb.stakeholder.name, "role": mb.role or ""}
+              for b, members in f.bodies for mb in members)))
     return {x.name: x for x in tables}
 
 
@@ -127,19 +114,11 @@ def _result_rows(p: m.Partnership, r: m.ReportItem, _):
                 pr = figures.progress(i, as_of=r.end)
                 latest = in_period[-1] if in_period else None
                 numeric = i.measure != "qualitative"
-                yield (g.title, o.title, i.title, i.unit or "",
-                       i.baseline.value if i.baseline else None, i.target.value if i.target else None,
-                       latest.value if latest else _("no measurement in the period"),
-                       latest.date if latest else None,
-                       pr.fraction if (latest and numeric and pr.fraction is not None) else None,
-                       _(LABELS['status_names'][pr.status if latest else 'no-data']), i.source or "")
-
-
-def _kind_status_rows(periods, _):
-    sums: dict[tuple[str, str], Decimal] = {}
-    for b in periods:
-        for x in b.income:
-            sums[(x.kind, x.status)] = sums.get((x.kind, x.status), ZERO) + x.reporting_amount
-    order = {"received": 0, "committed": 1, "pledged": 2}
-    for (kind, status), amount in sorted(sums.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 9))):
-        yield kind, status, amount
+                yield {"goal": g.title, "outcome": o.title, "indicator": i.title, "unit": i.unit or "",
+                       "baseline": i.baseline.value if i.baseline else None,
+                       "target": i.target.value if i.target else None,
+                       "value": latest.value if latest else _("no measurement in the period"),
+                       "measured_on": latest.date if latest else None,
+                       "reached": pr.fraction if (latest and numeric and pr.fraction is not None) else None,
+                       "status": _(LABELS['status_names'][pr.status if latest else 'no-data']),
+                       "source": i.source or ""}

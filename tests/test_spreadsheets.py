@@ -14,11 +14,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from conftest import SOURCE_DATE_EPOCH, edited_starter
-from conftest import portal_in_memory
+from conftest import SOURCE_DATE_EPOCH, edited_starter, portal_in_memory
 from mspsite import check
-from mspsite.reporting import Column, Table
 from mspsite.outputs.spreadsheets import csv_bytes, csv_cell, workbook
+from mspsite.tables import Column, Table
 
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -125,11 +124,11 @@ def test_numbers_and_harmless_text_are_written_as_they_are(value):
 
 
 def test_workbook_cells_from_any_table():
-    table = Table("t", "Text", (Column("Text"), Column("Amount", "money")),
-                  tuple((text, Decimal(-5)) for text in [*PAYLOADS, "#N/A", "#REF!"]))
+    table = Table("t", "Text", (Column("text", "Text"), Column("amount", "Amount", "money")),
+                  tuple({"text": text, "amount": Decimal(-5)} for text in [*PAYLOADS, "#N/A", "#REF!"]))
     sheet = load_workbook(io.BytesIO(workbook([table], "T", "EUR", datetime.date(2025, 1, 1))))["Text"]
     rows = list(sheet.iter_rows(min_row=2))
-    for (text, amount), (text_cell, amount_cell) in zip(table.rows, rows):
+    for (text, amount), (text_cell, amount_cell) in zip(table.lines(), rows):
         assert text_cell.data_type == "s", text   # not a formula, nor an error value such as #N/A
         assert text_cell.value == text.replace("\r", "\n")   # XML reads a CR in text as a line feed
         assert (amount_cell.value, amount_cell.data_type) == (-5, "n")

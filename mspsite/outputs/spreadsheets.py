@@ -13,7 +13,7 @@ import re
 import zipfile
 from decimal import Decimal
 
-from ..reporting import Table
+from ..tables import Table
 
 
 # How a cell that spreadsheet programs read as a formula starts (OWASP, "CSV Injection").
@@ -39,7 +39,7 @@ def csv_bytes(rows) -> bytes:
 
 
 def table_csv(table: Table) -> bytes:
-    return csv_bytes([[c.title for c in table.columns], *table.rows, *((table.totals,) if table.totals else ())])
+    return csv_bytes([[c.title for c in table.columns], *table.lines()])
 
 
 def workbook(tables: list[Table], title: str, currency: str, created: datetime.date) -> bytes:
@@ -58,9 +58,8 @@ def workbook(tables: list[Table], title: str, currency: str, created: datetime.d
         sheet.append([c.title for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        rows = list(table.rows) + ([table.totals] if table.totals else [])
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
+        for line in table.lines():
+            sheet.append([_cell(v) for v in line])
         for index, column in enumerate(table.columns, start=1):
             formats = {"money": f'#,##0.00 "{currency}"', "percent": "0.0%", "date": "yyyy-mm-dd",
                        "number": "#,##0.##"}
