@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import model as m
-from .kinds import REFERENCES, get_path, markdown_texts, values_at
+from .kinds import ITEM_KINDS, REFERENCES, get_path, markdown_texts, values_at
 from .load import RawDocument, RawProject
 from .localise import localise, merge_translation
 from .schemas import text_paths
@@ -286,10 +286,10 @@ class _Assembler:
             data = self.p["decision"][dec.id].data
             _set(dec, "supersedes", self.ref("decision", data.get("supersedes")))
             _set(dec, "meeting", self.ref("meeting", data.get("meeting")))
-        kinds = dict(budgets=self.each("budget", self.budget), reports=self.each("report", self.report),
-                     lessons=self.each("lesson", self.lesson), stories=self.each("story", self.story),
-                     events=self.each("event", self.event), assessments=self.each("assessment", self.assessment),
-                     pages=tuple(sorted(self.each("page", self.page), key=lambda x: (x.nav is None, x.nav or 0, x.id))))
+        # every other kind by the method named after it, in the registry's order
+        kinds = {k.collection: self.each(k.name, getattr(self, k.name)) for k in ITEM_KINDS if k.name not in
+                 ("stakeholder", "initiative", "body", "goal", "decision", "meeting")}
+        kinds["pages"] = tuple(sorted(kinds["pages"], key=lambda x: (x.nav is None, x.nav or 0, x.id)))
         glossary = self._glossary()
         self._backlinks(stakeholders, bodies, goals, decisions, meetings, initiatives, **kinds)
         d = self.p.get("partnership", {}).get("partnership")

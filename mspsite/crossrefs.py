@@ -191,19 +191,12 @@ def _budget(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     return found
 
 
-# Pairs of dates that must come in order: (first, second, message).
-_DATE_ORDER = {
-    "budget": (("period", "start"), ("period", "end"), "period ends ({end}) before it starts ({start})"),
-    "report": (("period", "start"), ("period", "end"), "period ends ({end}) before it starts ({start})"),
-    "event": (("date",), ("end",), "event ends ({end}) before it starts ({start})"),
-    "stakeholder": (("joined",), ("left",), "left ({end}) before joining ({start})"),
-}
-
-
 def _date_order(doc: RawDocument) -> list[Diagnostic]:
-    if doc.kind.name not in _DATE_ORDER:
+    """The kind's pair of dates that must come in order (Kind.date_order)."""
+    rule = doc.kind.date_order
+    if rule is None:
         return []
-    first, second, message = _DATE_ORDER[doc.kind.name]
+    first, second, message = rule.start, rule.end, rule.message
 
     def at(path):
         node = doc.data

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import N_
+
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # A language code (BCP 47, as the schemas' language pattern): en, sw, pt-BR. A Markdown item's
 # translation is a file beside it with the code before the extension: stories/harvest.sw.md.
@@ -14,11 +16,33 @@ _TRANSLATION_FILE = re.compile(rf"\.{LANGUAGE_CODE}\.md$")
 
 
 @dataclass(frozen=True)
+class DateOrder:
+    """Two dates of an item that must come in order; `check` reports the second at its line."""
+
+    start: tuple[str, ...]    # path of the first date in the item's data
+    end: tuple[str, ...]      # path of the date that may not be earlier
+    message: str              # with {start} and {end}
+
+
+@dataclass(frozen=True)
 class Kind:
-    name: str          # singular, names the schema: stakeholder.schema.json
-    folder: str | None  # plural folder, or None for a single top-level file
-    markdown: bool = False
+    """One kind of content, described once: where its files are, what it is called, where its pages are."""
+
+    name: str                 # singular; names the schema (goal.schema.json) and the item template (goal.html)
+    folder: str | None        # plural folder, also its open-data file data/<folder>.json; None: one top-level file
+    markdown: bool = False    # items are Markdown files with YAML front matter
     required: bool = False
+    collection: str | None = None    # the Partnership attribute holding the items, in the model
+    section: str | None = None       # URL of the list its item pages are under: item pages are <section><id>/
+    label: str | None = None         # what one item is called on pages (translated where shown)
+    title: str | None = None         # title of its list page, for a kind plan.py has no designed list page for
+    audience: str = "public"         # whom its pages are written for: public, funders or partners
+    variable: str | None = None      # the item's name in its template, when not `name`
+    date_order: DateOrder | None = None
+    feed: str | None = None          # title of the Atom feed feeds/<folder>.xml of its newest items, if any
+    references: tuple[tuple[str, str], ...] = ()   # (dotted path into the data, '*' for each list item; kind it names)
+    paths: tuple[str, ...] = ()      # fields holding the path of a file in the partnership folder
+    markdown_fields: tuple[str, ...] = ()   # fields holding Markdown besides the body (schemas say "(Markdown)")
 
     @property
     def schema_name(self) -> str:
@@ -28,28 +52,66 @@ class Kind:
     def extensions(self) -> tuple[str, ...]:
         return (".md",) if self.markdown else (".yml", ".yaml")
 
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html"
+
+
+_PERIOD = DateOrder(("period", "start"), ("period", "end"), "period ends ({end}) before it starts ({start})")
 
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        Kind("mspsite", None, required=True),
-        Kind("partnership", None, required=True),
-        Kind("glossary", None),
-        Kind("stakeholder", "stakeholders"),
-        Kind("body", "bodies"),
-        Kind("goal", "goals"),
-        Kind("decision", "decisions", markdown=True),
-        Kind("meeting", "meetings", markdown=True),
-        Kind("budget", "budget"),
-        Kind("report", "reports"),
-        Kind("lesson", "lessons", markdown=True),
-        Kind("story", "stories", markdown=True),
-        Kind("event", "events", markdown=True),
-        Kind("initiative", "initiatives"),
-        Kind("assessment", "assessments"),
-        Kind("page", "pages", markdown=True),
+        Kind("mspsite", None, required=True, paths=("logo",), markdown_fields=("footer",)),
+        Kind("partnership", None, required=True,
+             references=(("core_group.*", "stakeholder"), ("secretariat.host", "stakeholder"),
+                         ("champions.*.organisation", "stakeholder")),
+             paths=("agreement.document",),
+             markdown_fields=("summary", "vision", "mission", "secretariat.neutrality", "champions.*.statement",
+                              "agreement.summary")),
+        Kind("glossary", None, markdown_fields=("terms.*.definition",)),
+        Kind("stakeholder", "stakeholders", collection="stakeholders", section="partners/", label=N_("Partner"),
+             date_order=DateOrder(("joined",), ("left",), "left ({end}) before joining ({start})"),
+             paths=("logo",), markdown_fields=("description",)),
+        Kind("body", "bodies", collection="bodies", section="governance/", label=N_("Governance body"),
+             audience="partners",
+             references=(("members.*.stakeholder", "stakeholder"), ("responsibilities.*.stakeholder", "stakeholder")),
+             markdown_fields=("mandate",)),
+        Kind("goal", "goals", collection="goals", section="goals/", label=N_("Goal"),
+             references=(("interests.*.stakeholder", "stakeholder"),
+                         ("outcomes.*.indicators.*.responsible", "stakeholder")),
+             markdown_fields=("description", "outcomes.*.description", "outcomes.*.indicators.*.description")),
+        Kind("decision", "decisions", markdown=True, collection="decisions", section="governance/decisions/",
+             label=N_("Decision"), audience="partners", feed=N_("Decisions"),
+             references=(("body", "body"), ("participants.*", "stakeholder"), ("supersedes", "decision"),
+                         ("goals.*", "goal"), ("meeting", "meeting"))),
+        Kind("meeting", "meetings", markdown=True, collection="meetings", section="governance/meetings/",
+             label=N_("Meeting"), audience="partners",
+             references=(("body", "body"), ("attendees.*", "stakeholder"), ("decisions.*", "decision"))),
+        Kind("budget", "budget", collection="budgets", section="finances/", label=N_("Budget"), audience="funders",
+             variable="period", date_order=_PERIOD,
+             references=(("income.*.source", "stakeholder"), ("income.*.goal", "goal"),
+                         ("expenditure.*.goal", "goal"))),
+        Kind("report", "reports", collection="reports", section="reports/", label=N_("Report"), audience="funders",
+             date_order=_PERIOD, references=(("funder", "stakeholder"),), markdown_fields=("summary", "outlook")),
+        Kind("lesson", "lessons", markdown=True, collection="lessons", section="lessons/", label=N_("Lesson"),
+             audience="partners", feed=N_("Lessons learned"), references=(("stakeholders.*", "stakeholder"),)),
+        Kind("story", "stories", markdown=True, collection="stories", section="stories/", label=N_("Story"),
+             feed=N_("Stories"), references=(("goals.*", "goal"), ("stakeholders.*", "stakeholder")),
+             paths=("image",)),
+        Kind("event", "events", markdown=True, collection="events", section="events/", label=N_("Event"),
+             date_order=DateOrder(("date",), ("end",), "event ends ({end}) before it starts ({start})"),
+             references=(("initiatives.*", "initiative"), ("stakeholders.*", "stakeholder"))),
+        Kind("initiative", "initiatives", collection="initiatives", section="network/", label=N_("Initiative"),
+             markdown_fields=("description",)),
+        Kind("assessment", "assessments", collection="assessments", section="factors/assessments/",
+             label=N_("Self-assessment"), markdown_fields=("summary",)),
+        Kind("page", "pages", markdown=True, collection="pages", section="pages/", label=N_("Page"),
+             variable="free_page"),
     )
 }
+# The kinds whose items have pages, in the order of the portal's sections (and of open data).
+ITEM_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.collection)
 FOLDERS: dict[str, Kind] = {k.folder: k for k in KINDS.values() if k.folder}
 TOP_FILES: dict[str, Kind] = {k.name: k for k in KINDS.values() if not k.folder}
 
@@ -63,48 +125,13 @@ def translation_base(path: str) -> str:
     return _TRANSLATION_FILE.sub(".md", path)
 
 
-# Where each kind refers to items of another kind: a dotted path into the
-# document ('*' for every list item) and the kind it names.
-REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "partnership": (("core_group.*", "stakeholder"), ("secretariat.host", "stakeholder"),
-                    ("champions.*.organisation", "stakeholder")),
-    "body": (("members.*.stakeholder", "stakeholder"), ("responsibilities.*.stakeholder", "stakeholder")),
-    "goal": (("interests.*.stakeholder", "stakeholder"), ("outcomes.*.indicators.*.responsible", "stakeholder")),
-    "decision": (("body", "body"), ("participants.*", "stakeholder"), ("supersedes", "decision"),
-                 ("goals.*", "goal"), ("meeting", "meeting")),
-    "meeting": (("body", "body"), ("attendees.*", "stakeholder"), ("decisions.*", "decision")),
-    "budget": (("income.*.source", "stakeholder"), ("income.*.goal", "goal"), ("expenditure.*.goal", "goal")),
-    "report": (("funder", "stakeholder"),),
-    "lesson": (("stakeholders.*", "stakeholder"),),
-    "story": (("goals.*", "goal"), ("stakeholders.*", "stakeholder")),
-    "event": (("initiatives.*", "initiative"), ("stakeholders.*", "stakeholder")),
-}
-
-# Fields holding a path to a file in the partnership folder.
-PATH_FIELDS: dict[str, tuple[str, ...]] = {
-    "mspsite": ("logo",),
-    "partnership": ("agreement.document",),
-    "stakeholder": ("logo",),
-    "story": ("image",),
-}
-
-
-# Fields holding Markdown besides the bodies of .md files (their schemas say "(Markdown)"; a
-# test keeps the two in step). Each is checked like a body (complexity, links) and cleaned at
-# the model stage of what no page shows (comments, unused link definitions) before any output
-# publishes it.
-MARKDOWN_FIELDS: dict[str, tuple[str, ...]] = {
-    "mspsite": ("footer",),
-    "partnership": ("summary", "vision", "mission", "secretariat.neutrality", "champions.*.statement",
-                    "agreement.summary"),
-    "glossary": ("terms.*.definition",),
-    "stakeholder": ("description",),
-    "body": ("mandate",),
-    "goal": ("description", "outcomes.*.description", "outcomes.*.indicators.*.description"),
-    "report": ("summary", "outlook"),
-    "initiative": ("description",),
-    "assessment": ("summary",),
-}
+# The registry's per-kind fields by kind name, for code that starts from a kind's name.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {k.name: k.references for k in KINDS.values() if k.references}
+PATH_FIELDS: dict[str, tuple[str, ...]] = {k.name: k.paths for k in KINDS.values() if k.paths}
+# Each Markdown field is checked like a body (complexity, links) and cleaned at the model stage of
+# what no page shows (comments, unused link definitions) before any output publishes it; a test
+# keeps the fields in step with the schemas' "(Markdown)".
+MARKDOWN_FIELDS: dict[str, tuple[str, ...]] = {k.name: k.markdown_fields for k in KINDS.values() if k.markdown_fields}
 
 
 def markdown_texts(kind: str, data):

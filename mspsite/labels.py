@@ -4,6 +4,7 @@ translation and translated where they are shown."""
 from __future__ import annotations
 
 from .i18n import N_
+from .kinds import ITEM_KINDS
 
 LABELS: dict[str, dict[str, str]] = {
     "sector_names": {"public": N_("Public sector"), "private": N_("Private sector"),
@@ -39,10 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
                      "superseded": N_("Superseded"), "implemented": N_("Implemented"), "pledged": N_("Pledged"),
                      "committed": N_("Committed"), "received": N_("Received"), "success": N_("Success"),
                      "failure": N_("Failure"), "insight": N_("Insight")},
-    "kind_names": {"Stakeholder": N_("Partner"), "Body": N_("Governance body"), "Goal": N_("Goal"),
-                   "Decision": N_("Decision"), "Meeting": N_("Meeting"), "BudgetPeriod": N_("Budget"),
-                   "ReportItem": N_("Report"), "Lesson": N_("Lesson"), "Story": N_("Story"), "Event": N_("Event"),
-                   "Initiative": N_("Initiative"), "Assessment": N_("Self-assessment"), "Page": N_("Page")},
+    "kind_names": {k.name: k.label for k in ITEM_KINDS},   # labels of the kinds of content, by kind
 }
 
 

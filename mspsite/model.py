@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import ClassVar
 from decimal import Decimal
 
 # Back-links (a stakeholder's decisions, a goal's budget lines, ...) are filled
@@ -19,6 +20,7 @@ def backlink():
 
 @dataclass(frozen=True, eq=False)
 class Item:
+    content_kind: ClassVar[str]    # its entry in kinds.KINDS
     id: str
     path: str                      # source file, relative to the partnership folder
     visibility: str
@@ -48,6 +50,7 @@ class Contribution:
 
 @dataclass(frozen=True, eq=False)
 class Stakeholder(Item):
+    content_kind: ClassVar[str] = "stakeholder"
     name: str
     short_name: str | None
     sector: str
@@ -97,6 +100,7 @@ class Responsibility:
 
 @dataclass(frozen=True, eq=False)
 class Body(Item):
+    content_kind: ClassVar[str] = "body"
     name: str
     kind: str
     mandate: str | None
@@ -161,6 +165,7 @@ class Interest:
 
 @dataclass(frozen=True, eq=False)
 class Goal(Item):
+    content_kind: ClassVar[str] = "goal"
     title: str
     description: str | None
     sdgs: tuple[int, ...]
@@ -185,6 +190,7 @@ class Votes:
 
 @dataclass(frozen=True, eq=False)
 class Decision(Item):
+    content_kind: ClassVar[str] = "decision"
     title: str
     date: datetime.date
     body: Body | None
@@ -202,6 +208,7 @@ class Decision(Item):
 
 @dataclass(frozen=True, eq=False)
 class Meeting(Item):
+    content_kind: ClassVar[str] = "meeting"
     title: str
     date: datetime.date
     body: Body | None
@@ -250,6 +257,7 @@ class ExpenditureLine:
 
 @dataclass(frozen=True, eq=False)
 class BudgetPeriod(Item):
+    content_kind: ClassVar[str] = "budget"
     title: str | None
     start: datetime.date
     end: datetime.date
@@ -268,6 +276,7 @@ class Risk:
 
 @dataclass(frozen=True, eq=False)
 class ReportItem(Item):
+    content_kind: ClassVar[str] = "report"
     title: str
     start: datetime.date
     end: datetime.date
@@ -282,6 +291,7 @@ class ReportItem(Item):
 
 @dataclass(frozen=True, eq=False)
 class Lesson(Item):
+    content_kind: ClassVar[str] = "lesson"
     title: str
     date: datetime.date
     kind: str
@@ -293,6 +303,7 @@ class Lesson(Item):
 
 @dataclass(frozen=True, eq=False)
 class Story(Item):
+    content_kind: ClassVar[str] = "story"
     title: str
     date: datetime.date
     summary: str | None
@@ -306,6 +317,7 @@ class Story(Item):
 
 @dataclass(frozen=True, eq=False)
 class Event(Item):
+    content_kind: ClassVar[str] = "event"
     title: str
     date: datetime.date
     end: datetime.date | None
@@ -319,6 +331,7 @@ class Event(Item):
 
 @dataclass(frozen=True, eq=False)
 class Initiative(Item):
+    content_kind: ClassVar[str] = "initiative"
     name: str
     url: str | None
     kind: str | None
@@ -335,6 +348,7 @@ class Response:
 
 @dataclass(frozen=True, eq=False)
 class Assessment(Item):
+    content_kind: ClassVar[str] = "assessment"
     title: str
     date: datetime.date
     method: str | None
@@ -362,6 +376,7 @@ class Term:
 
 @dataclass(frozen=True, eq=False)
 class Page(Item):
+    content_kind: ClassVar[str] = "page"
     title: str
     nav: float | None
     summary: str | None

@@ -14,6 +14,7 @@ from . import model as m
 from .factors import FACTORS
 from .finances import all_periods_finances, period_finances
 from .history import file_dates
+from .kinds import ITEM_KINDS, KINDS, Kind
 from .model import label
 from .reporting import report_figures
 from .settings import Settings
@@ -74,88 +75,65 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     home = (_("Home"), "")
     add("", "home.html", p.name, "home", source="partnership.yml")
     add("about/", "about.html", _("About"), "about", parents=[home], source="partnership.yml")
+    lists: dict[str, tuple[str, str]] = {}   # list page URL -> its breadcrumb entry (title, URL)
+    sections: dict[str, str] = {}            # list page URL -> its navigation section
 
-    partners = (_("Partners"), "partners/")
+    def listing(url, template, title, section, audience="public", **context):
+        """A page listing items; the item pages under its URL have it in their breadcrumb."""
+        add(url, template, title, section, parents=[home, *_crumbs(lists, url)], audience=audience, **context)
+        lists[url], sections[url] = (title, url), section
+
+    def items(kind: Kind, **context) -> None:
+        """The page of every item of a kind (context: name -> function of the item, for its page)."""
+        crumbs = _crumbs(lists, kind.section)
+        section = sections[crumbs[0][1]] if crumbs else kind.collection
+        for x in getattr(p, kind.collection):
+            add(url_of(x), kind.template, label(x), f"page:{x.id}" if kind.name == "page" else section,
+                parents=[home, *crumbs], source=x.path, item=x, audience=kind.audience,
+                **{kind.variable or kind.name: x}, **{name: make(x) for name, make in context.items()})
+
     by_sector: dict[str, list] = defaultdict(list)
     for s in p.stakeholders:
         by_sector[s.sector].append(s)
-    add("partners/", "partners.html", _("Partners"), "partners", parents=[home], by_sector=dict(by_sector))
-    for s in p.stakeholders:
-        add(url_of(s), "stakeholder.html", s.name, "partners", parents=[home, partners], source=s.path, item=s,
-            stakeholder=s)
-
-    gov = (_("Governance"), "governance/")
-    add("governance/", "governance.html", _("Governance"), "governance", parents=[home], audience="partners")
-    for b in p.bodies:
-        add(url_of(b), "body.html", b.name, "governance", parents=[home, gov], source=b.path, item=b,
-            audience="partners", body=b)
-    log = (_("Decision log"), "governance/decisions/")
-    add("governance/decisions/", "decisions.html", _("Decision log"), "governance", parents=[home, gov],
-        audience="partners", years=sorted({d.date.year for d in p.decisions}, reverse=True))
-    for d in p.decisions:
-        add(url_of(d), "decision.html", d.title, "governance", parents=[home, gov, log], source=d.path, item=d,
-            audience="partners", decision=d)
-    minutes = (_("Meetings"), "governance/meetings/")
-    add("governance/meetings/", "meetings.html", _("Meetings"), "governance", parents=[home, gov],
-        audience="partners")
-    for mt in p.meetings:
-        add(url_of(mt), "meeting.html", mt.title, "governance", parents=[home, gov, minutes], source=mt.path,
-            item=mt, audience="partners", meeting=mt)
-
-    goals = (_("Goals and results"), "goals/")
-    add("goals/", "goals.html", _("Goals and results"), "goals", parents=[home])
-    for g in p.goals:
-        add(url_of(g), "goal.html", g.title, "goals", parents=[home, goals], source=g.path, item=g, goal=g)
-
-    fin = (_("Finances"), "finances/")
-    add("finances/", "finances.html", _("Finances"), "finances", parents=[home], audience="funders",
-        finances=all_periods_finances(p.budgets, gettext))
-    for b in p.budgets:
-        add(url_of(b), "budget.html", label(b), "finances", parents=[home, fin], source=b.path,
-            item=b, audience="funders", period=b, finances=period_finances(b, gettext, p.language))
-
-    reports = (_("Reports"), "reports/")
-    add("reports/", "reports.html", _("Reports"), "reports", parents=[home], audience="funders")
-    for r in p.reports:
-        add(url_of(r), "report.html", r.title, "reports", parents=[home, reports], source=r.path, item=r,
-            audience="funders", report=r, figures=report_figures(p, r, gettext), pdf=pdf)
-
-    lessons = (_("Lessons learned"), "lessons/")
-    add("lessons/", "lessons.html", _("Lessons learned"), "lessons", parents=[home], audience="partners")
-    for x in p.lessons:
-        add(url_of(x), "lesson.html", x.title, "lessons", parents=[home, lessons], source=x.path, item=x,
-            audience="partners", lesson=x)
-
-    stories = (_("Stories"), "stories/")
-    add("stories/", "stories.html", _("Stories"), "stories", parents=[home])
-    for x in p.stories:
-        add(url_of(x), "story.html", x.title, "stories", parents=[home, stories], source=x.path, item=x, story=x)
-
-    events = (_("Events"), "events/")
-    add("events/", "events.html", _("Events"), "events", parents=[home])
-    for x in p.events:
-        add(url_of(x), "event.html", x.title, "events", parents=[home, events], source=x.path, item=x, event=x)
-
-    network = (_("Network"), "network/")
-    add("network/", "network.html", _("Network"), "network", parents=[home])
-    for x in p.initiatives:
-        add(url_of(x), "initiative.html", x.name, "network", parents=[home, network], source=x.path, item=x,
-            initiative=x)
+    listing("partners/", "partners.html", _("Partners"), "partners", by_sector=dict(by_sector))
+    items(KINDS["stakeholder"])
+    listing("governance/", "governance.html", _("Governance"), "governance", "partners")
+    items(KINDS["body"])
+    listing("governance/decisions/", "decisions.html", _("Decision log"), "governance", "partners",
+            years=sorted({d.date.year for d in p.decisions}, reverse=True))
+    items(KINDS["decision"])
+    listing("governance/meetings/", "meetings.html", _("Meetings"), "governance", "partners")
+    items(KINDS["meeting"])
+    listing("goals/", "goals.html", _("Goals and results"), "goals")
+    items(KINDS["goal"])
+    listing("finances/", "finances.html", _("Finances"), "finances", "funders",
+            finances=all_periods_finances(p.budgets, gettext))
+    items(KINDS["budget"], finances=lambda b: period_finances(b, gettext, p.language))
+    listing("reports/", "reports.html", _("Reports"), "reports", "funders")
+    items(KINDS["report"], figures=lambda r: report_figures(p, r, gettext), pdf=lambda r: pdf)
+    listing("lessons/", "lessons.html", _("Lessons learned"), "lessons", "partners")
+    items(KINDS["lesson"])
+    listing("stories/", "stories.html", _("Stories"), "stories")
+    items(KINDS["story"])
+    listing("events/", "events.html", _("Events"), "events")
+    items(KINDS["event"])
+    listing("network/", "network.html", _("Network"), "network")
+    items(KINDS["initiative"])
 
     add("glossary/", "glossary.html", _("Glossary"), "glossary", parents=[home], source="glossary.yml")
 
-    factors = (_("Success factors"), "factors/")
     evidence = factor_evidence(p)
-    add("factors/", "factors.html", _("Success factors"), "factors", parents=[home], evidence=evidence)
+    listing("factors/", "factors.html", _("Success factors"), "factors", evidence=evidence)
     for key, info in FACTORS.items():
-        add(url_of(key), "factor.html", _(info.title), "factors", parents=[home, factors], factor=info,
-            items=evidence[key])
-    for a in p.assessments:
-        add(url_of(a), "assessment.html", a.title, "factors", parents=[home, factors], source=a.path, item=a,
-            assessment=a)
-
-    for pg in p.pages:
-        add(url_of(pg), "page.html", pg.title, f"page:{pg.id}", parents=[home], source=pg.path, item=pg, free_page=pg)
+        add(url_of(key), "factor.html", _(info.title), "factors", parents=[home, lists["factors/"]],
+            factor=info, items=evidence[key])
+    items(KINDS["assessment"])
+    items(KINDS["page"])
+    for kind in ITEM_KINDS:   # a kind added to the registry alone: <folder>.html lists it, <name>.html shows each
+        if kind.name not in ("assessment", "page") and kind.section not in lists:
+            listing(kind.section, f"{kind.folder}.html", _(kind.title or kind.label), kind.collection,
+                    kind.audience)
+            items(kind)
 
     add("data/", "data.html", _("Open data"), "data", parents=[home], audience="funders")
     add("search/", "search.html", _("Search"), "search", parents=[home], searchable=False)
@@ -173,12 +151,15 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     return Site(p, tuple(pages), tuple(nav), settings, gettext)
 
 
+def _crumbs(lists: dict[str, tuple[str, str]], url: str) -> list[tuple[str, str]]:
+    """The list pages at and above a URL, outermost first: governance/, then governance/decisions/."""
+    return [lists[u] for u in sorted(lists, key=len) if url.startswith(u)]
+
+
 def factor_evidence(p: m.Partnership) -> dict[str, list]:
     """For each success factor, the items that give evidence for it, newest first."""
     found: dict[str, list] = {key: [] for key in FACTORS}
-    groups = (p.stakeholders, p.bodies, p.goals, p.decisions, p.meetings, p.budgets, p.reports, p.lessons,
-              p.stories, p.events, p.initiatives, p.assessments, p.pages)
-    for group in groups:
+    for group in (getattr(p, kind.collection) for kind in ITEM_KINDS):
         for item in group:
             for key in item.factors:
                 if key in found:

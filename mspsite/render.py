@@ -149,7 +149,7 @@ class Renderer:
             csp=POLICY,   # the base template's <meta>: one policy for every page
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=site.settings.build_date, data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
-            kind_name=lambda item: labels["kind_names"][type(item).__name__],  # the sandbox hides __class__
+            kind_name=lambda item: labels["kind_names"][item.content_kind],
             **labels, **(overrides_globals or {}))
         self.env.filters.update(
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),

@@ -12,13 +12,8 @@ import posixpath
 from urllib.parse import quote, unquote
 
 from . import model as m
+from .kinds import KINDS
 
-SECTION_OF = {
-    m.Stakeholder: "partners", m.Body: "governance", m.Decision: "governance/decisions",
-    m.Meeting: "governance/meetings", m.Goal: "goals", m.BudgetPeriod: "finances", m.ReportItem: "reports",
-    m.Lesson: "lessons", m.Story: "stories", m.Event: "events", m.Initiative: "network", m.Page: "pages",
-    m.Assessment: "factors/assessments",
-}
 # Content files that are not items but have a page.
 FILE_PAGES = {"partnership.yml": "about/", "glossary.yml": "glossary/"}
 
@@ -29,7 +24,7 @@ def url_of(item) -> str:
         return f"{url_of(item.goal)}#indicator-{item.id}"
     if isinstance(item, str):  # a success-factor key
         return f"factors/{item}/"
-    return f"{SECTION_OF[type(item)]}/{item.id}/"
+    return f"{KINDS[item.content_kind].section}{item.id}/"
 
 
 def file_url(path: str) -> str:

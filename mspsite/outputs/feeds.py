@@ -1,5 +1,5 @@
-"""Atom feeds for stories, decisions and lessons: deterministic (no build time;
-a feed is as new as its newest entry)."""
+"""Atom feeds of the kinds of content that have one (Kind.feed: stories, decisions, lessons):
+deterministic (no build time; a feed is as new as its newest entry)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..settings import Settings
+from ..kinds import ITEM_KINDS
 from ..urls import absolute, url_of
 
 if TYPE_CHECKING:
@@ -19,11 +20,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 def feeds(settings: Settings, rendered: RenderedSite) -> dict[str, bytes]:
     p, site_url, _ = rendered.site.partnership, settings.site.site_url, rendered.site.gettext
-    return {
-        "feeds/stories.xml": _feed(p, site_url, "stories", _("Stories"), p.stories, lambda s: s.summary),
-        "feeds/decisions.xml": _feed(p, site_url, "decisions", _("Decisions"), p.decisions, lambda d: d.summary),
-        "feeds/lessons.xml": _feed(p, site_url, "lessons", _("Lessons learned"), p.lessons, lambda x: x.summary),
-    }
+    return {f"feeds/{k.folder}.xml": _feed(p, site_url, k.folder, _(k.feed), getattr(p, k.collection))
+            for k in ITEM_KINDS if k.feed}
 
 
 def _stamp(day: datetime.date | None) -> str:
@@ -35,7 +33,7 @@ def _id(site_url: str | None, url: str) -> str:
     return absolute(site_url, url) or f"tag:mspsite,2025:{url}"
 
 
-def _feed(p: m.Partnership, site_url, name, title, items, summary) -> bytes:
+def _feed(p: m.Partnership, site_url, name, title, items) -> bytes:
     ET.register_namespace("", ATOM)
     entries = sorted(items, key=lambda x: (x.updated or x.date, x.id), reverse=True)[:50]
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": p.language})
@@ -54,7 +52,7 @@ def _feed(p: m.Partnership, site_url, name, title, items, summary) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(x.date)
         href = absolute(site_url, url_of(x)) or f"../{url_of(x)}index.html"
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
-        if summary(x):
-            ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary(x)
+        if x.summary:
+            ET.SubElement(entry, f"{{{ATOM}}}summary").text = x.summary
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"

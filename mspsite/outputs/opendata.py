@@ -9,6 +9,7 @@ import json
 from .. import figures
 from .. import model as m
 from ..i18n import N_
+from ..kinds import ITEM_KINDS
 from ..schemas import schema_files
 from ..settings import Settings
 from .spreadsheets import csv_bytes
@@ -17,11 +18,8 @@ DATA_TABLES = (("stakeholders", N_("Partners")), ("decisions", N_("Decisions")),
                ("indicators", N_("Indicators")), ("measurements", N_("Measurements")),
                ("budget-lines", N_("Budget lines")))
 
-# partnership.json key -> model attribute, in the content format's order
-COLLECTIONS = (("stakeholders", "stakeholders"), ("bodies", "bodies"), ("goals", "goals"),
-               ("decisions", "decisions"), ("meetings", "meetings"), ("budget", "budgets"),
-               ("reports", "reports"), ("lessons", "lessons"), ("stories", "stories"), ("events", "events"),
-               ("initiatives", "initiatives"), ("assessments", "assessments"), ("pages", "pages"))
+# partnership.json key (the kind's folder) -> model attribute, in the content format's order
+COLLECTIONS = tuple((k.folder, k.collection) for k in ITEM_KINDS)
 
 
 def open_data(settings: Settings, p: m.Partnership) -> dict[str, bytes]:
