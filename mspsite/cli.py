@@ -237,13 +237,12 @@ def import_() -> None:
 def import_iati_command(file: Path, output: Path, activity: str | None) -> None:
     """Create a starter partnership folder from an IATI activity file."""
     from .iati.importer import MAX_IATI_BYTES, NOTE, import_iati
-    from .settings import build_date
 
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise click.ClickException(f"{output} exists and is not empty; choose a new folder")
     with open(file, "rb") as fh:
         data = fh.read(MAX_IATI_BYTES + 1)   # never more than it takes to say it is too large
-    files = import_iati(data, activity, build_date(os.environ))
+    files = import_iati(data, activity, resolve_settings(output).build_date)   # SOURCE_DATE_EPOCH, else today
     for rel, text in sorted(files.items()):
         path = output / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ import pyexpat
 
 from .diagnostics import Diagnostic, Location, error
 from .load import RawProject
+from .markup import URL_SCHEMES
 
 FOLDER = "media/"
 HEAD = 1024   # bytes read to recognise a file's type
@@ -194,7 +195,7 @@ CSS_LOADS = re.compile(r"@import|(?<![\w-])(url|src)\(\s*['\"]?\s*(.?)|"
 SVG_DTDS = re.compile(r"https?://www\.w3\.org/Graphics/SVG/1\.[01]/DTD/svg[0-9a-z-]*\.dtd", re.IGNORECASE)
 # A raster picture embedded in the SVG itself (common in exports): shown, never run.
 RASTER_DATA = re.compile(r"data:image/(png|jpeg|jpg|gif|webp|avif)[;,]", re.IGNORECASE)
-LINK_SCHEMES = ("http:", "https:", "mailto:")
+LINK_SCHEMES = tuple(sorted(f"{scheme}:" for scheme in URL_SCHEMES))   # the same as any link on a page
 SVG_HINT = "remove it, or export the image again as a plain, static SVG"
 MAX_PROBLEMS = 20   # per file: enough to fix, and an SVG with 10,000 handlers does not flood the report
 

@@ -332,3 +332,25 @@ def test_built_portal_publishes_the_iati_file(built_sample):
     schema = xmlschema.XMLSchema(str(ROOT / "mspsite" / "iati" / "data" / "schema" / "iati-activities-schema.xsd"))
     schema.validate(str(xml))
     assert 'href="iati-activities.xml"' in _page(built_sample, "data/")
+
+
+def test_site_url_option_reaches_every_output(monkeypatch):
+    """--site-url is resolved once, so the pages, sitemap, robots.txt, feeds and the IATI file all use it
+    (the IATI file used to keep mspsite.yml's address)."""
+    from mspsite.build import make_portal
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    staging = "https://staging.example.org/ccpk/"
+    portal, _ = make_portal(resolve_settings(SAMPLE, site_url=staging, history=False, search=False))
+    files = {rel: data.decode() for rel, data in portal.files.items()
+             if rel.endswith((".html", ".xml", ".txt", ".json"))}
+    # the old address is left only where the content itself gives it (a channel of partnership.yml) and in
+    # the schema's example
+    assert sorted(rel for rel, text in files.items() if "example.github.io" in text) == \
+        ["about/index.html", "data/partnership.json", "data/schemas/mspsite.schema.json"]
+    assert files["about/index.html"].count("example.github.io") == 1
+    assert f'<link rel="canonical" href="{staging}">' in files["index.html"]
+    assert f"<loc>{staging}stories/</loc>" in files["sitemap.xml"]
+    assert f"Sitemap: {staging}sitemap.xml" in files["robots.txt"]
+    assert f'href="{staging}feeds/stories.xml"' in files["feeds/stories.xml"]
+    assert f'url="{staging}reports/annual-2024/"' in files["data/iati-activities.xml"]
