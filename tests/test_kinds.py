@@ -111,3 +111,20 @@ def test_the_adding_a_kind_guide_names_every_registry_field():
     for field in dataclasses.fields(Kind):
         assert f"`{field.name}`" in text, f"docs/adding-a-kind.md does not explain Kind.{field.name}"
     assert re.search(r"^## ", text, re.M)
+
+
+def test_each_vocabulary_is_defined_once_and_the_schemas_agree():
+    """The published schemas are JSON, so they repeat the vocabularies; they must say the same."""
+    from mspsite.factors import FACTORS
+    from mspsite.kinds import ID_PATTERN, LANGUAGE_CODE
+    from mspsite.markup import URL_SCHEMES
+    from mspsite.visibility import VISIBILITIES
+
+    common = load_schema("common.schema.json")["$defs"]
+    assert tuple(common["visibility"]["enum"]) == VISIBILITIES
+    assert tuple(common["factor"]["enum"]) == tuple(FACTORS)
+    assert common["language"]["pattern"] == f"^{LANGUAGE_CODE.replace('(?:', '(')}$"
+    assert common["id"]["pattern"] == f"^{ID_PATTERN.pattern.removesuffix(chr(92) + 'Z')}$"
+    accepted = {scheme for scheme in (*URL_SCHEMES, "ftp", "javascript", "data", "file")
+                if re.match(common["url"]["pattern"], f"{scheme}:{'' if scheme == 'mailto' else '//'}x.org")}
+    assert accepted == URL_SCHEMES
