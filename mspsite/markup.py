@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Callable
 
@@ -65,7 +66,20 @@ def convert(text: str, md: markdown.Markdown | None = None, budget: bool = True)
     """Markdown to HTML as Python-Markdown writes it (raw HTML passed through: not for a page
     before sanitise). Every Markdown text goes through here: a text beyond the complexity
     budget raises TooComplex instead of hanging or crashing the caller. budget=False is for
-    a copy of a text that passed, changed in ways that cost nothing (unshown.py's marks)."""
+    a copy of a text that passed, changed in ways that cost nothing (unshown.py's marks).
+    Without an `md` of the caller's, each text is converted once: checking its links, the
+    model stage and every page that shows it share the result."""
+    if md is None and budget:
+        return _converted(text)
+    return _convert(text, md, budget)
+
+
+@lru_cache(maxsize=200_000)   # the HTML is about the size of the text: a large portal's texts fit
+def _converted(text: str) -> str:
+    return _convert(text, None, True)
+
+
+def _convert(text: str, md: markdown.Markdown | None, budget: bool) -> str:
     if budget:
         check_text(text)
     md = md or make_markdown(text, budget)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -118,6 +118,7 @@ def _link_terms(html: str, terms: "re.Pattern | None", names: dict[str, str], li
     return "".join(out)
 
 
+@lru_cache(maxsize=100_000)   # a summary shows on its page, in lists, cards and the meta description
 def plain_text(text: str | None) -> str:
     """Markdown as plain words, for meta descriptions and one-line teasers: no markup, no link targets."""
     return Markup(to_html(text or "", lambda url, image: None)).striptags()
