@@ -16,6 +16,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from . import locks
@@ -72,7 +73,7 @@ def write_site(site: RenderedSite, out: Path, src: Path) -> WriteStats:
             # not mode 0700 as tempfile.mkdtemp would make: the folder becomes the published one
             with locks.owned_folder(out.parent, f".{out.name}.tmp-") as tmp:
                 try:
-                    size = _fill(tmp, site)
+                    size = _fill(tmp, site, out)
                     _swap(tmp, out)
                 except BaseException:
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -82,18 +83,55 @@ def write_site(site: RenderedSite, out: Path, src: Path) -> WriteStats:
     return WriteStats(files=len(site.files) + len(site.copies), bytes=size)
 
 
-def _fill(tmp: Path, site: RenderedSite) -> int:
-    """Write every file into tmp, in a fixed order; returns the bytes written."""
+def _fill(tmp: Path, site: RenderedSite, out: Path) -> int:
+    """Write every file into tmp, in a fixed order; returns the bytes written. A file the
+    previous site (out) already holds with the same content is linked, not written again,
+    so it keeps its modification time: a web server's caches and `rsync` see what changed."""
     (tmp / BUILD_MARKER).write_bytes(MARKER_TEXT)  # first, so a killed build's folder is known as ours
+    previous = out if (out / BUILD_MARKER).is_file() else None   # only ever a site we made
     size = 0
     for rel in sorted(site.files):
-        _writer(tmp / rel, site.files[rel])
-        size += len(site.files[rel])
+        content = site.files[rel]
+        if not (previous and _link_if(previous / rel, tmp / rel, lambda old: _same_bytes(old, content))):
+            _writer(tmp / rel, content)
+        size += len(content)
     for rel in sorted(site.copies):
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(site.copies[rel], tmp / rel, follow_symlinks=False)
+        source = site.copies[rel]
+        if not (previous and _link_if(previous / rel, tmp / rel, lambda old: _same_copy(old, source))):
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp / rel, follow_symlinks=False)
+            os.utime(tmp / rel, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns))   # for _same_copy
         size += (tmp / rel).stat().st_size
     return size
+
+
+def _link_if(old: Path, new: Path, unchanged) -> bool:
+    """Link new to the previous site's file if it is a regular file (never through a symbolic
+    link) that unchanged(stat) accepts; False when it cannot or may not be reused."""
+    try:
+        stat = os.lstat(old)
+        if not S_ISREG(stat.st_mode) or not unchanged((old, stat)):
+            return False
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, new, follow_symlinks=False)
+        return True
+    except OSError:   # gone, unreadable, or a file system without hard links: write it
+        return False
+
+
+def _same_bytes(old: tuple[Path, os.stat_result], content: bytes) -> bool:
+    path, stat = old
+    if stat.st_size != len(content):
+        return False
+    with open(path, "rb") as fh:
+        return fh.read(len(content) + 1) == content
+
+
+def _same_copy(old: tuple[Path, os.stat_result], source: Path) -> bool:
+    """A media copy is unchanged when its size and modification time are the source's (as rsync
+    decides): copies take the source's time, and reading large media twice would cost more."""
+    src = source.stat()
+    return old[1].st_size == src.st_size and old[1].st_mtime_ns == src.st_mtime_ns
 
 
 def _writer(path: Path, content: bytes) -> None:

@@ -123,6 +123,38 @@ def test_identical_input_gives_identical_tree(src: Path, tmp_path: Path):
     assert tree(first) == tree(second)
 
 
+def test_unchanged_files_keep_their_time_and_changed_ones_are_new(src: Path):
+    """A rebuild links what did not change from the previous site: same inode and modification
+    time; what changed, and every media file whose source changed, is written anew."""
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    before = {rel: os.stat(out / rel) for rel in ("partners/moe/index.html", "only-in-one/index.html",
+                                                   "media/logo.png", "media/report.pdf")}
+    time.sleep(0.02)
+    (src / "media" / "report.pdf").write_bytes(b"%PDF-1.7 a new report")
+    site = sample_site(src, "one")
+    site.files["partners/moe/index.html"] = b"<h1>ministry, edited</h1>"
+    write_site(site, out, src)
+    after = {rel: os.stat(out / rel) for rel in before}
+    kept = sorted(rel for rel in before if (after[rel].st_ino, after[rel].st_mtime_ns) ==
+                  (before[rel].st_ino, before[rel].st_mtime_ns))
+    assert kept == ["media/logo.png", "only-in-one/index.html"]
+    assert (out / "partners/moe/index.html").read_bytes() == b"<h1>ministry, edited</h1>"
+    assert (out / "media/report.pdf").read_bytes() == b"%PDF-1.7 a new report"
+    assert siblings(out) == []
+
+
+def test_a_previous_file_made_a_symbolic_link_is_not_followed(src: Path, tmp_path: Path):
+    out = src / "site"
+    write_site(sample_site(src, "one"), out, src)
+    secret = tmp_path / "secret.html"
+    secret.write_bytes(b"<h1>home one</h1>")   # the same bytes as the page: still never linked to
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(secret)
+    write_site(sample_site(src, "one"), out, src)
+    assert not (out / "index.html").is_symlink() and os.stat(out / "index.html").st_ino != os.stat(secret).st_ino
+
+
 def test_empty_existing_folder_and_missing_parents_are_fine(src: Path, tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
