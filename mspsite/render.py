@@ -26,6 +26,7 @@ from .folder import is_inside
 from .kinds import translation_base
 from .markup import URL_SCHEMES, to_html
 from .plan import PlannedPage, Site
+from .terms import Glossary
 from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure
 from .urls import FILE_PAGES, file_of, file_url, relative, url_of
 
@@ -93,31 +94,6 @@ class _Links:
         return file_url(rel)
 
 
-def _link_terms(html: str, terms: "re.Pattern | None", names: dict[str, str], linked: set[str], href: str) -> str:
-    """Link the first use of each glossary term on a page to its entry: one pass with one
-    pattern for all terms, outside links, code and headings, never inside an &entity;."""
-    if terms is None:
-        return html
-    out, skip = [], 0
-    for piece in re.split(r"(<[^>]+>)", html):
-        if piece.startswith("<"):
-            tag = re.match(r"</?([a-zA-Z0-9]+)", piece)
-            if tag and tag.group(1).lower() in ("a", "code", "pre", "h1", "h2", "h3", "h4", "abbr", "dfn"):
-                skip += -1 if piece.startswith("</") else 1
-            out.append(piece)
-            continue
-        if skip <= 0:
-            def link(m: re.Match) -> str:
-                slug_ = names[m.group(0).casefold()]
-                if slug_ in linked:
-                    return m.group(0)
-                linked.add(slug_)
-                return f'<a class="term" href="{href}#term-{slug_}">{m.group(0)}</a>'
-            piece = terms.sub(link, piece)
-        out.append(piece)
-    return "".join(out)
-
-
 @lru_cache(maxsize=100_000)   # a summary shows on its page, in lists, cards and the meta description
 def plain_text(text: str | None) -> str:
     """Markdown as plain words, for meta descriptions and one-line teasers: no markup, no link targets."""
@@ -138,11 +114,7 @@ class Renderer:
         self.gettext = translations(theme.locale, p.language)
         self.env = template_environment(ThemeLoader(theme.templates, self.src))
         self.env.install_gettext_translations(self.gettext, newstyle=True)
-        self.term_names = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
-        # longest first, so 'clean cooking fund' wins over 'clean cooking'; (?<![&#]) keeps &lt; whole
-        self.terms = re.compile(r"(?<![&#\w])(?:" + "|".join(
-            re.escape(n) for n in sorted(self.term_names, key=len, reverse=True)) + r")\b(?!;)",
-            re.IGNORECASE) if self.term_names else None
+        self.glossary = Glossary({name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)})
         labels = translated_labels(self.gettext.gettext)
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
@@ -191,7 +163,7 @@ class Renderer:
             return Markup("")
         page: PlannedPage = ctx["page"]
         html = to_html(text, self.links.resolver(page.url, source or page.source))
-        html = _link_terms(html, self.terms, self.term_names, ctx["linked_terms"], relative(page.url, "glossary/"))
+        html = self.glossary.link(html, ctx["linked_terms"], relative(page.url, "glossary/"))
         return Markup(html)
 
     def page(self, page: PlannedPage) -> str:
