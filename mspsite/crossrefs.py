@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+from .iati import export as iati
 from .iati.codelists import codelist
 from .settings import Settings
 from .diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from .kinds import ID_PATTERN, LANGUAGE_CODE, REFERENCES, get_path, values_at
-from .visibility import VISIBILITIES, visibility_rank
+from .visibility import VISIBILITIES, visibility_rank, visible
 from .schemas import parse_date, text_paths
 from .load import RawDocument, RawProject
 
@@ -36,7 +37,7 @@ def check_references(raw: RawProject, settings: Settings) -> list[Diagnostic]:
         check = _BY_KIND.get(doc.kind.name)
         if check:
             found.extend(check(doc, settings))
-    found.extend(_iati(raw))
+    found.extend(_iati(raw, settings))
     found.extend(_supersedes_cycles(raw))
     found.extend(_superseded_status(raw))
     found.extend(_budget_overlaps(raw))
@@ -236,28 +237,32 @@ def _mspsite(doc: RawDocument, settings: Settings) -> list[Diagnostic]:
     return found
 
 
-def _iati(raw: RawProject) -> list[Diagnostic]:
-    """With an iati: block, what the IATI export needs must be there: caught here, in a pull
-    request's check, rather than by the build."""
-    settings = raw.single("mspsite")
-    if settings is None or not isinstance(settings.data.get("iati"), dict):
+def _iati(raw: RawProject, settings: Settings) -> list[Diagnostic]:
+    """With an iati: block, what the IATI export needs must be there, for the readership of
+    the build (`check --clearance`): caught here, in a pull request's check, rather than by the build."""
+    config = raw.single("mspsite")
+    if config is None or not isinstance(config.data.get("iati"), dict):
         return []
     found = []
     partnership = raw.single("partnership")
     if partnership is not None:
-        for name, example in (("phase", "implementation"), ("founded", "2021-03-15")):
-            if name not in partnership.data:
-                found.append(error(partnership.locations.value(()), f"missing field '{name}', needed for the "
-                                   "IATI export (mspsite.yml has an iati: block)", f"add {name}: {example}",
-                                   code="missing-field"))
-    if not raw.of_kind("stakeholder"):
-        found.append(error(settings.locations.key(("iati",)), "the IATI export needs at least one participating "
-                           "organisation", "add a partner in stakeholders/", code="missing-field"))
-    for doc in raw.of_kind("stakeholder"):
-        code = doc.data.get("iati_type")
-        if isinstance(code, int) and str(code) not in codelist("OrganisationType"):
-            found.append(error(doc.locations.value(("iati_type",)), f"unknown IATI organisation type {code}",
-                               did_you_mean(str(code), codelist("OrganisationType")), code="unknown-code"))
+        found += [iati.missing_field(partnership.locations.value(()), name) for name in ("phase", "founded")
+                  if name not in partnership.data]
+    stakeholders = raw.of_kind("stakeholder")
+    seen = [d for d in stakeholders if visible(d.data.get("visibility"), settings.clearance,
+                                               settings.site.default_visibility)]
+    if not seen:
+        found.append(iati.no_participants(config.locations.key(("iati",)),
+                                          settings.clearance if stakeholders else None))
+    org = config.data["iati"].get("reporting_org")
+    codes = [(doc.locations.value(("iati_type",)), doc.data.get("iati_type")) for doc in stakeholders]
+    if isinstance(org, dict):
+        codes.append((config.locations.value(("iati", "reporting_org", "type")), org.get("type")))
+    found += [iati.unknown_organisation_type(where, code) for where, code in codes
+              if isinstance(code, int) and str(code) not in codelist("OrganisationType")]
+    language = settings.site.default_language
+    if iati.iati_language(language) is None:
+        found.append(iati.no_language_code(config.locations.value(("languages", 0)), language))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
@@ -160,7 +161,8 @@ def _printable(text: str) -> str:
 
 
 def _join(root: str, path: str) -> str:
-    if not root or root == ".":
+    # an absolute path is outside the folder (a bundled theme's template): shown as it is
+    if not root or root == "." or os.path.isabs(path):
         return path
     return f"{root.rstrip('/')}/{path}"
 

@@ -5,32 +5,43 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import TemplateError, pass_context
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import charts, figures
 from .model import label
 from .iati.codelists import codelist
 from .csp import POLICY
+from .diagnostics import Location
 from .labels import translated_labels
 from .outputs.opendata import DATA_TABLES
 from .factors import FACTORS
 from .i18n import Formats, translations
+from .errors import MspsiteError
 from .folder import is_inside
 from .kinds import translation_base
 from .markup import URL_SCHEMES, to_html
 from .plan import PlannedPage, Site
 from .terms import Glossary
-from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure
+from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure, template_location
 from .urls import FILE_PAGES, file_of, file_url, relative, url_of
 
 ASSETS = "assets/"
+
+
+@dataclass(frozen=True)
+class LinkedFrom:
+    """Where a file was first linked: the page being rendered, and the template line that made the link."""
+
+    page: str
+    template: Location
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ class RenderedSite:
 
     files: dict[str, bytes]   # relative posix path in the output ("partners/moe/index.html") -> content
     copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
-    links: dict[str, str] = field(default_factory=dict, compare=False)  # linked file -> a page linking it
+    links: dict[str, LinkedFrom] = field(default_factory=dict, compare=False)  # linked file -> where first linked
     site: Site | None = field(default=None, compare=False, repr=False)   # the plan the pages were rendered from
 
 
@@ -109,7 +120,7 @@ class Renderer:
         p = site.partnership
         self.site, self.theme, self.src = site, theme, site.settings.source
         self.links = _Links(site, self.src)
-        self.targets: dict[str, str] = {}     # every file a template linked to -> a page that did
+        self.targets: dict[str, LinkedFrom] = {}     # every file a template linked to -> where it first did
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locale, p.language)
         self.env = template_environment(ThemeLoader(theme.templates, self.src))
@@ -137,12 +148,26 @@ class Renderer:
 
     # -- template helpers: each reads the page being rendered from the context ----------------
     def link(self, page_url: str, to: str) -> str:
-        self.targets.setdefault(file_of(to), page_url)
+        target = file_of(to)
+        if target not in self.targets:   # the frame walk once per file, not once per link: pages link a lot
+            self.targets[target] = LinkedFrom(page_url, self._template_line())
         if page_url == "404.html" and self.site.site_url:
             # served in place of any missing page, at any depth: only root-relative links work
             path = file_url(file_of(to)).removesuffix("index.html")
             return urlsplit(self.site.site_url).path.rstrip("/") + "/" + path
         return relative(page_url, to)
+
+    def _template_line(self) -> Location:
+        """The template line being run: Jinja compiles a template to a module whose globals name it,
+        and maps the module's lines back to the template's."""
+        frame = sys._getframe(1)
+        while frame is not None and "__jinja_template__" not in frame.f_globals:
+            frame = frame.f_back
+        if frame is None:   # not called from a template: the theme is all we can name
+            return template_location(self.src, str(self.theme.templates[-1]), 1)
+        template = frame.f_globals["__jinja_template__"]
+        return template_location(self.src, template.filename or str(self.theme.templates[-1] / template.name),
+                                 template.get_corresponding_lineno(frame.f_lineno))
 
     @pass_context
     def _url(self, ctx, target) -> str:
@@ -170,7 +195,9 @@ class Renderer:
         try:
             template = self.env.get_template(page.template)
             return template.render(page=page, linked_terms=set(), **page.context)
-        except TemplateError as exc:  # most likely a template in overrides/: say where
+        except MspsiteError:
+            raise
+        except Exception as exc:  # a template error, or a helper given wrong arguments: say where
             raise template_failure(exc, self.theme, page.template, page.url) from None
 
     def render(self, progress=None) -> RenderedSite:

@@ -20,7 +20,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .diagnostics import Diagnostic, Location, Report, did_you_mean, error
-from .errors import ContentError, MspsiteError
+from .errors import ContentError
 from .yamlread import MAX_FILE_BYTES
 
 OVERRIDES = "overrides"
@@ -95,7 +95,7 @@ def load_theme(name: str, src: Path) -> Theme:
     try:
         folder = theme_folder(name, src)
     except UnusableTheme as exc:  # `check` reports it at its line; this is for callers that did not check
-        raise MspsiteError(f"mspsite.yml: {exc.message}") from None
+        raise ContentError(Report([unusable_theme(exc, _settings_document(src))])) from None
     overrides = src / OVERRIDES
     dirs, static = ((overrides,) if overrides.is_dir() else ()) + (folder / "templates",), (folder / "static",)
     bundled = bundled_themes()
@@ -104,6 +104,25 @@ def load_theme(name: str, src: Path) -> Theme:
         static += (bundled["portal"] / "static",)
     locale = folder / "locale"
     return Theme(name, dirs, static, locale if locale.is_dir() else None, src)
+
+
+def unusable_theme(exc: UnusableTheme, settings_document) -> Diagnostic:
+    """The diagnostic for a theme: that cannot be used, at its value in mspsite.yml (a RawDocument, or None)."""
+    doc = settings_document
+    where = doc.locations.value(("theme",)) if doc is not None and "theme" in doc.data else Location("mspsite.yml")
+    return error(where, exc.message, exc.hint, code="theme")
+
+
+def _settings_document(src: Path):
+    """mspsite.yml as loading reads it (with its locations), or None."""
+    from .kinds import TOP_FILES
+    from .load import read_document   # load needs the theme module: imported when needed
+
+    kind = TOP_FILES["mspsite"]
+    for ext in kind.extensions:
+        if (src / f"mspsite{ext}").is_file():
+            return read_document(src, f"mspsite{ext}", kind)
+    return None
 
 
 # -- reading theme files -------------------------------------------------------------------------------------------
@@ -285,26 +304,47 @@ def static_files(theme: Theme) -> dict[str, bytes]:
 
 # -- template errors at their place --------------------------------------------------------------------------------
 
-def template_failure(exc: TemplateError, theme: Theme, template: str, url: str) -> MspsiteError:
-    """The error to raise for a template that failed: a located diagnostic when the fault is in
-    a template of the partnership folder (overrides/, a custom theme); else a bundled-theme
-    error, which is mspsite's own bug."""
+BUNDLED_HINT = "the fault is in mspsite's own theme, not in your folder: please report it to the mspsite maintainers"
+
+
+def template_location(src: Path, filename: str, line: int | None) -> Location:
+    """Where a template line is, as diagnostics name it: a template of the partnership folder
+    (overrides/, a custom theme) by its path in the folder; a bundled one by its absolute path,
+    which a diagnostic shows as it is (it is not in the folder)."""
+    path = Path(os.path.abspath(filename))
+    src = Path(os.path.abspath(src))
+    return Location(_rel(src, path) if path.is_relative_to(src) else str(path), line or 1)
+
+
+def template_failure(exc: TemplateError, theme: Theme, template: str, url: str) -> ContentError:
+    """The error to raise for a template that failed, located: at the template line of the
+    partnership folder (overrides/, a custom theme) where the fault is; else in the bundled
+    theme, which is mspsite's own bug (said in the hint)."""
     if isinstance(exc, RefusedFile):
         return ContentError(Report([exc.diagnostic]))
     src = Path(os.path.abspath(theme.src))
+    page = url or "the home page"
     if isinstance(exc, TemplateSyntaxError):
-        if exc.filename and _is_untrusted(src, Path(exc.filename)):
-            return ContentError(Report([error(Location(_rel(src, Path(exc.filename)), exc.lineno or 1),
-                                              f"template: {exc.message}", code="template")]))
-        return MspsiteError(f"{exc.filename or exc.name}:{exc.lineno}: error: template: {exc.message}")
-    # the innermost frame of a template of the partnership folder: Jinja's tracebacks name template lines
-    folders = [Path(os.path.abspath(d)) for d in theme.templates if _is_untrusted(src, d)]
+        where = template_location(src, exc.filename or _bundled_path(theme, exc.name or template), exc.lineno)
+        return _failed(where, f"template: {exc.message}", None, "template")
+    # the innermost frame of a template, preferring the partnership folder's: Jinja's tracebacks name template lines
+    folders = [Path(os.path.abspath(d)) for d in theme.templates]
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if os.path.isabs(f.filename) and any(Path(f.filename).is_relative_to(d) for d in folders)]
-    if not frames:
-        return MspsiteError(f"{template}: error: rendering {url or 'the home page'} failed: {exc}")
-    where = Location(_rel(src, Path(frames[-1].filename)), frames[-1].lineno or 1)
+    own = [f for f in frames if Path(f.filename).is_relative_to(src)] or frames
+    where = template_location(src, own[-1].filename, own[-1].lineno) if own else \
+        template_location(src, _bundled_path(theme, template), 1)
     if isinstance(exc, SecurityError):
-        return ContentError(Report([error(where, f"template: {exc}", SANDBOX_HINT, code="template-unsafe")]))
-    return ContentError(Report([error(where, f"template: rendering {url or 'the home page'} failed: {exc}",
-                                      code="template")]))
+        return _failed(where, f"template: {exc}", SANDBOX_HINT, "template-unsafe")
+    return _failed(where, f"template: rendering {page} failed: {exc}", None, "template")
+
+
+def _bundled_path(theme: Theme, template: str) -> str:
+    """Where a template that no frame names is looked for last: the bundled theme."""
+    return str(theme.templates[-1] / template)
+
+
+def _failed(where: Location, message: str, hint: str | None, code: str) -> ContentError:
+    if os.path.isabs(where.path):
+        hint = f"{hint}; {BUNDLED_HINT}" if hint else BUNDLED_HINT
+    return ContentError(Report([error(where, message, hint, code=code)]))

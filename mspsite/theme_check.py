@@ -10,12 +10,12 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.sandbox import (UNSAFE_ASYNC_GENERATOR_ATTRIBUTES, UNSAFE_COROUTINE_ATTRIBUTES,
                             UNSAFE_FUNCTION_ATTRIBUTES, UNSAFE_GENERATOR_ATTRIBUTES, UNSAFE_METHOD_ATTRIBUTES)
 
-from .settings import Settings
 from .diagnostics import Diagnostic, Location, error
 from .folder import BACKUP_FILES
 from .load import RawProject
-from .theme import (OVERRIDES, SANDBOX_HINT, RefusedFile, UnusableTheme, read_template,
-                    template_environment, theme_folder, untrusted_folders, walk_inside)
+from .settings import Settings
+from .theme import (OVERRIDES, SANDBOX_HINT, RefusedFile, UnusableTheme, read_template, template_environment,
+                    theme_folder, unusable_theme, untrusted_folders, walk_inside)
 
 # The names the sandbox refuses whatever the object (besides every name starting with '_').
 _INTERNAL = {"mro", *UNSAFE_FUNCTION_ATTRIBUTES, *UNSAFE_METHOD_ATTRIBUTES, *UNSAFE_GENERATOR_ATTRIBUTES,
@@ -34,9 +34,7 @@ def check_theme(raw: RawProject, settings: Settings) -> list[Diagnostic]:
     try:
         usable = theme_folder(name, src)
     except UnusableTheme as exc:
-        doc = raw.single("mspsite")
-        where = doc.locations.value(("theme",)) if doc and "theme" in doc.data else Location("mspsite.yml")
-        found.append(error(where, exc.message, exc.hint, code="theme"))
+        found.append(unusable_theme(exc, raw.single("mspsite")))
     for top in untrusted_folders(name, src):
         if top not in (src / OVERRIDES, usable):
             continue   # a theme that cannot be used is reported once, above

@@ -141,7 +141,7 @@ def test_translation_template_is_current(tmp_path):
 
 def test_every_diagnostic_code_is_documented():
     codes = set()
-    for path in (ROOT / "mspsite").glob("*.py"):
+    for path in (ROOT / "mspsite").rglob("*.py"):   # mspsite/iati/, mspsite/outputs/ too
         codes |= set(re.findall(r'code="([a-z-]+)"', path.read_text()))
     headings = set(re.findall(r"^## (\S+)$", (ROOT / "docs" / "diagnostics.md").read_text(), re.M))
     assert codes and codes <= headings, f"undocumented diagnostics: {sorted(codes - headings)}"

@@ -21,10 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from conftest import edited_starter
 from mspsite import MspsiteError, check, load, resolve_settings
+from mspsite.assemble import build_model
 from mspsite.cli import cli
+from mspsite.errors import ContentError
 from mspsite.iati.export import export_iati, schema_errors
 from mspsite.iati.importer import import_iati
+from mspsite.load import load_project
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "sample-partnership"
@@ -310,6 +314,68 @@ def test_invalid_export_writes_nothing(tmp_path):
     # check catches it first, at its place in the file
     assert result.exit_code == 1 and not out.exists()
     assert "stakeholders/jiko-bora-ltd.yml:21:12: error: unknown IATI organisation type 99" in result.output
+
+
+# What the export needs is checked by `check`, for the readership of the build, at its place.
+IATI_BLOCK = ("theme: portal\n", "theme: portal\niati:\n  identifier: XM-TEST-1\n"
+              "  reporting_org: {ref: XM-TEST, type: 21, name: Reporter}\n")   # iati: on line 10
+NO_PUBLIC_PARTNER = ("p/mspsite.yml:10:1: error: the IATI export for public readers has no participating "
+                     "organisation: no stakeholder is visible to them (give at least one partner "
+                     "'visibility: public')")
+
+
+def test_a_readership_that_sees_no_partner_is_reported_by_check_at_the_iati_block(tmp_path):
+    """Partners only: the public portal's IATI file would have no participating organisation.
+    check --clearance public says so at the iati: key, before any build; the partners' check is clean."""
+    folder = edited_starter(tmp_path / "p", {"mspsite.yml": [IATI_BLOCK, ("default_visibility: public",
+                                                                          "default_visibility: partners")]})
+    public = run("check", folder)
+    assert public.exit_code == 1
+    assert public.stdout.splitlines() == [f"{tmp_path}/{NO_PUBLIC_PARTNER}"]
+    partners = run("check", folder, "--clearance", "partners")
+    assert partners.exit_code == 0 and partners.stdout == "", partners.output
+    built = run("build", folder, "-o", tmp_path / "site")
+    assert built.exit_code == 1 and f"{tmp_path}/{NO_PUBLIC_PARTNER}\n" in built.output
+    assert "not built: 1 error, 0 warnings; the previous site is unchanged" in built.output
+    exported = run("export", "iati", folder, "-o", tmp_path / "public.xml")
+    assert exported.exit_code == 1 and f"{tmp_path}/{NO_PUBLIC_PARTNER}\n" in exported.output
+    assert not (tmp_path / "public.xml").exists()
+    assert b"<participating-org" in export_folder(folder, tmp_path, "--clearance", "partners")
+
+
+def test_a_first_language_and_organisation_types_iati_has_no_code_for_are_reported_by_check(tmp_path):
+    folder = edited_starter(tmp_path / "p", {
+        "mspsite.yml": [IATI_BLOCK, ("languages: [en]", "languages: [luo, en]"), ("type: 21", "type: 99")],
+        "stakeholders/ministry.yml": [("sector: public\n", "sector: public\niati_type: 98\n")]})
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{folder}/mspsite.yml:4:13: error: IATI has no language code for 'luo', the portal's first language, in "
+        "which the IATI file is written (IATI narratives need an ISO 639-1 code such as en, fr or sw: put a "
+        "language that has one first in 'languages')",
+        f"{folder}/mspsite.yml:12:39: error: unknown IATI organisation type 99",
+        f"{folder}/stakeholders/ministry.yml:4:12: error: unknown IATI organisation type 98"]
+
+
+def test_the_export_checks_the_model_again_and_names_the_files(tmp_path):
+    """A caller that skips check (a model built straight from the folder) meets the same words,
+    located at the file: the export never writes what the registry would refuse."""
+    folder = edited_starter(tmp_path / "p", {
+        "mspsite.yml": [IATI_BLOCK, ("languages: [en]", "languages: [luo, en]"), ("type: 21", "type: 99"),
+                        ("default_visibility: public", "default_visibility: partners")],
+        "partnership.yml": [("founded: 2025-01-15\n", "")]})
+    settings = resolve_settings(folder)
+    with pytest.raises(ContentError) as refused:
+        export_iati(settings, build_model(load_project(settings), settings))
+    assert refused.value.report.format("text").splitlines() == [
+        "mspsite.yml:1:1: error: IATI has no language code for 'luo', the portal's first language, in which the "
+        "IATI file is written (IATI narratives need an ISO 639-1 code such as en, fr or sw: put a language that "
+        "has one first in 'languages')",
+        "mspsite.yml:1:1: error: the IATI export for public readers has no participating organisation: no "
+        "stakeholder is visible to them (give at least one partner 'visibility: public')",
+        "mspsite.yml:1:1: error: unknown IATI organisation type 99",
+        "partnership.yml:1:1: error: missing field 'founded', needed for the IATI export (mspsite.yml has an iati: "
+        "block) (add founded: 2021-03-15)"]
 
 
 def test_schema_errors_name_path_and_reason():

@@ -312,17 +312,25 @@ def test_broken_override_template_is_reported_with_its_location(tmp_path):
     assert not (src / "site").exists()
 
 
-def test_a_link_to_a_file_the_build_does_not_make_fails_the_build(tmp_path):
+def test_a_link_to_a_file_the_build_does_not_make_fails_the_build_at_the_template_line(tmp_path):
+    """Reported where the link was made: the template line, not only the page; links one line
+    makes in a loop are reported together."""
     src = tmp_path / "p"
     shutil.copytree(STARTER, src)
     (src / "overrides").mkdir()
     (src / "overrides" / "stories.html").write_text(
-        '{% extends "base.html" %}{% block content %}<a href="{{ url(\'factors/no-such-factor/\') }}">x</a>'
-        '{% endblock %}')
+        '{% extends "base.html" %}\n{% block content %}\n<a href="{{ url(\'factors/no-such-factor/\') }}">x</a>\n'
+        '{% for n in [1, 2] %}<a href="{{ url(\'nowhere/\' ~ n ~ \'/\') }}">{{ n }}</a>{% endfor %}\n'
+        '<a href="{{ url(\'stories/\') }}">here</a>\n{% endblock %}\n')
     result = CliRunner().invoke(cli, ["build", str(src)])
-    assert result.exit_code == 1
-    assert "the theme links to files the build does not make: factors/no-such-factor/index.html " \
-           "(linked from stories/)" in result.output
+    assert result.exit_code == 1 and not (src / "site").exists()
+    hint = "(link to what the portal has: url() of an item or of a page it lists, asset() of a file in static/)"
+    assert result.output.splitlines() == [
+        f"{src}/overrides/stories.html:3:1: error: template links to factors/no-such-factor/index.html on page "
+        f"stories/, a file the build does not make {hint}",
+        f"{src}/overrides/stories.html:4:1: error: template links to 2 files the build does not make, such as "
+        f"nowhere/1/index.html on page stories/ {hint}",
+        "Error: not built: 2 errors, 0 warnings; the previous site is unchanged"]
 
 
 def test_built_portal_publishes_the_iati_file(built_sample):

@@ -16,7 +16,7 @@ from jinja2 import TemplateNotFound
 from conftest import SOURCE_DATE_EPOCH
 from mspsite import check
 from mspsite.cli import cli
-from mspsite.errors import ContentError, MspsiteError
+from mspsite.errors import ContentError
 from mspsite.theme import RefusedFile, ThemeLoader, load_theme, static_files, template_environment
 
 STARTER = Path(__file__).parent.parent / "mspsite" / "starter"
@@ -132,6 +132,47 @@ def test_a_template_error_in_an_override_is_located_when_the_folder_is_named_rel
     assert "failed: 'no_such_value' is undefined\n" in result.output
 
 
+def test_a_helper_given_wrong_arguments_in_an_override_is_located_not_a_traceback(src, tmp_path, monkeypatch):
+    _write(src / "overrides" / "story.html", '{% extends "base.html" %}\n{% block content %}\n{{ progress() }}\n'
+           '{% endblock %}\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "p"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "p/overrides/story.html:3:1: error: template: rendering stories/" in result.output
+    assert "progress() missing 1 required positional argument: 'indicator'" in result.output
+
+
+# -- mspsite's own theme: its faults are located too, at its files outside the folder ------------------------------
+
+BUNDLED = "(the fault is in mspsite's own theme, not in your folder: please report it to the mspsite maintainers)"
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch) -> Path:
+    """The templates of a copy of the bundled portal theme, outside the partnership folder, for a test to break."""
+    from mspsite import theme
+
+    portal = tmp_path / "installed" / "portal"
+    shutil.copytree(theme.bundled_themes()["portal"], portal)
+    monkeypatch.setattr(theme, "bundled_themes", lambda: {"portal": portal})
+    return portal / "templates"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{% if %}", "template: Expected an expression, got 'end of statement block'"),
+    ("{{ no_such_value }}", "template: rendering stories/ failed: 'no_such_value' is undefined"),
+    ("<a href=\"{{ url('nowhere/') }}\">x</a>",
+     "template links to nowhere/index.html on page stories/, a file the build does not make")],
+    ids=["syntax", "rendering", "link"])
+def test_a_fault_in_the_bundled_theme_is_located_at_its_file_and_said_to_be_ours(src, installed, line, message):
+    _write(installed / "stories.html", f'{{% extends "base.html" %}}\n{{% block content %}}\n{line}\n'
+           '{% endblock %}\n')
+    result = _build(src)
+    assert result.exit_code == 1 and not (src / "site").exists()
+    assert result.output.splitlines() == [f"{installed}/stories.html:3:1: error: {message} {BUNDLED}",
+                                          "Error: not built: 1 error, 0 warnings; the previous site is unchanged"]
+
+
 # -- no symbolic links, nothing from outside ----------------------------------------------------------------------
 
 def test_include_of_a_symlink_to_a_file_outside_is_refused(src, tmp_path):
@@ -198,13 +239,14 @@ def test_theme_folder_symlinked_from_outside_is_refused(src, tmp_path):
     os.symlink(tmp_path / "outside" / "theme", src / "mytheme")
     line = next(i for i, text in enumerate((src / "mspsite.yml").read_text().splitlines(), 1)
                 if text.startswith("theme:"))
-    assert _check(src) == [
-        f"mspsite.yml:{line}:8: error: theme 'mytheme': 'mytheme' is a symbolic link; theme files are read only from "
-        "inside the partnership folder, never through links (copy the theme folder into the partnership folder "
-        "instead)",
-        "mytheme:1:1: warning: symbolic link to a folder outside the partnership folder is ignored"]
-    with pytest.raises(MspsiteError, match="'mytheme' is a symbolic link"):
+    refused = (f"mspsite.yml:{line}:8: error: theme 'mytheme': 'mytheme' is a symbolic link; theme files are read "
+               "only from inside the partnership folder, never through links (copy the theme folder into the "
+               "partnership folder instead)")
+    assert _check(src) == [refused, "mytheme:1:1: warning: symbolic link to a folder outside the partnership folder "
+                           "is ignored"]
+    with pytest.raises(ContentError) as raised:   # for a caller that did not check: the same words, at the same place
         load_theme("mytheme", src)
+    assert raised.value.report.format("text") == refused
 
 
 def test_special_file_in_overrides_is_refused_not_read(src):

@@ -24,9 +24,11 @@ from functools import cache
 from importlib import resources
 
 from .. import model as m
+from ..diagnostics import Diagnostic, Location, Report, did_you_mean, error
+from ..errors import ContentError, MspsiteError
+from ..kinds import TOP_FILES
 from ..settings import Settings
 from .codelists import codelist
-from ..errors import MspsiteError
 from ..urls import absolute, file_url, url_of
 
 IATI_VERSION = "2.03"
@@ -133,22 +135,48 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def _iati_language(lang: str) -> str | None:
+def iati_language(lang: str) -> str | None:
     """The ISO 639-1 code IATI narratives use, or None when IATI has no code for it."""
     code = lang.split("-")[0].lower()
     return code if code in codelist("Language") else None
+
+
+# -- what the export needs from the partnership folder: `check` reports it at each value's place
+# (crossrefs._iati); the export checks the model again, as a last guard, with the same words.
+
+def missing_field(where: Location, name: str) -> Diagnostic:
+    example = {"phase": "implementation", "founded": "2021-03-15"}[name]
+    return error(where, f"missing field '{name}', needed for the IATI export (mspsite.yml has an iati: block)",
+                 f"add {name}: {example}", code="missing-field")
+
+
+def no_participants(where: Location, clearance: str | None = None) -> Diagnostic:
+    """No participating organisation: none at all, or (clearance given) none this readership may see."""
+    if clearance is None:
+        return error(where, "the IATI export needs at least one participating organisation",
+                     "add a partner in stakeholders/", code="missing-field")
+    return error(where, f"the IATI export for {clearance} readers has no participating organisation: no "
+                 "stakeholder is visible to them", f"give at least one partner 'visibility: {clearance}'", code="iati")
+
+
+def unknown_organisation_type(where: Location, code) -> Diagnostic:
+    return error(where, f"unknown IATI organisation type {code}", did_you_mean(str(code), codelist("OrganisationType")),
+                 code="unknown-code")
+
+
+def no_language_code(where: Location, lang: str) -> Diagnostic:
+    return error(where, f"IATI has no language code for '{lang}', the portal's first language, in which the IATI "
+                 "file is written", "IATI narratives need an ISO 639-1 code such as en, fr or sw: put a language "
+                 "that has one first in 'languages'", code="iati")
 
 
 class _Writer:
     def __init__(self, settings: Settings, p: m.Partnership):
         self.p = p
         self.settings = _settings(settings, p)
-        self.lang = _iati_language(p.language)
-        if self.lang is None:
-            raise MspsiteError(f"IATI has no language code for '{p.language}' (IATI narratives use ISO 639-1 "
-                               "codes such as en, fr, sw); export in another of the portal's languages")
+        self.lang = iati_language(p.language)
         # other portal languages, for narratives from the items' text given per language
-        others = [(lang, _iati_language(lang)) for lang in settings.site.languages if lang != p.language]
+        others = [(lang, iati_language(lang)) for lang in settings.site.languages if lang != p.language]
         self.others = [(lang, code) for lang, code in others if code and code != self.lang]
         self.today = settings.build_date
         self.default_language = settings.site.default_language
@@ -427,25 +455,28 @@ def _shares(countries) -> list[tuple[str, str | None]]:
 
 
 def _settings(settings: Settings, p: m.Partnership) -> dict:
-    """The iati block of mspsite.yml and what the activity needs from partnership.yml;
-    every missing piece is named at once, with what to write."""
+    """The iati block of mspsite.yml, once the model has what the activity needs. `check` reports
+    each problem at its place; this guard, for callers that did not check, names the file."""
     iati = settings.site.iati
     if not iati or not iati.get("identifier") or not isinstance(iati.get("reporting_org"), dict):
         raise MspsiteError(NO_IATI_BLOCK)
-    missing = []
-    if p.phase not in PHASE_STATUS:
-        missing.append("phase: implementation     # IATI activity status (initiation | design | implementation "
-                       "| consolidation | closing | closed)")
-    if p.founded is None:
-        missing.append("founded: 2021-03-15       # IATI actual start date")
-    problems = [f"partnership.yml needs {line}" for line in missing]
+    site, partnership = Location(_file(settings, "mspsite")), Location(_file(settings, "partnership"))
+    problems = [missing_field(partnership, name) for name, given in (("phase", p.phase in PHASE_STATUS),
+                                                                     ("founded", p.founded is not None)) if not given]
+    if str(iati["reporting_org"].get("type")) not in codelist("OrganisationType"):
+        problems.append(unknown_organisation_type(site, iati["reporting_org"].get("type")))
     if not p.stakeholders:
-        problems.append("IATI needs at least one participating organisation: add a partner in stakeholders/"
-                        + (f" (or build for a wider readership than {p.clearance})" if p.hidden_items else ""))
-    for s in p.stakeholders:
-        if s.iati_type is not None and str(s.iati_type) not in codelist("OrganisationType"):
-            problems.append(f"{s.path}: iati_type {s.iati_type} is not an IATI OrganisationType code "
-                            f"(codes: {', '.join(codelist('OrganisationType'))})")
+        problems.append(no_participants(site, p.clearance if p.hidden_items else None))
+    problems += [unknown_organisation_type(Location(s.path), s.iati_type) for s in p.stakeholders
+                 if s.iati_type is not None and str(s.iati_type) not in codelist("OrganisationType")]
+    if iati_language(p.language) is None:
+        problems.append(no_language_code(site, p.language))
     if problems:
-        raise MspsiteError("cannot export to IATI:\n" + "\n".join(f"  {x}" for x in problems))
+        raise ContentError(Report(problems))
     return iati
+
+
+def _file(settings: Settings, name: str) -> str:
+    """The name a top-level file has in the folder (partnership.yml or partnership.yaml)."""
+    names = [f"{name}{ext}" for ext in TOP_FILES[name].extensions]
+    return next((n for n in names if (settings.source / n).is_file()), names[0])

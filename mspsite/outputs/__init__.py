@@ -4,12 +4,15 @@ run, as Pelican lists its generators: a new output is one entry here and a modul
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Literal
 
-from ..errors import MspsiteError
+from ..diagnostics import Diagnostic, Location, Report, error
+from ..errors import ContentError, MspsiteError
 from ..iati.export import iati_activities
 from ..settings import Settings
+from ..theme import BUNDLED_HINT
 from .feeds import feeds
 from .opendata import open_data
 from .reports import report_files
@@ -53,10 +56,22 @@ def run_outputs(outputs: tuple[Output, ...], settings: Settings, rendered: Rende
 
 
 def _check_links(portal: RenderedSite, search: bool) -> None:
-    """Every file a page links to is in the portal: a template mistake fails the build, not the reader."""
+    """Every file a page links to is in the portal: a template mistake fails the build, not the
+    reader. Reported at the template line that first linked each missing file."""
     produced = portal.files.keys() | portal.copies.keys()
-    missing = {target: page for target, page in portal.links.items() if target not in produced
-               and not (target.startswith(f"{SEARCH_FOLDER}/") and not search)}
-    if missing:
-        listing = "; ".join(f"{t} (linked from {p or 'the home page'})" for t, p in sorted(missing.items())[:10])
-        raise MspsiteError(f"the theme links to files the build does not make: {listing}")
+    by_line: dict[Location, list[tuple[str, str]]] = {}
+    for target, source in sorted(portal.links.items()):
+        if target not in produced and not (target.startswith(f"{SEARCH_FOLDER}/") and not search):
+            by_line.setdefault(source.template, []).append((target, source.page))
+    if by_line:
+        raise ContentError(Report([_missing_files(where, missing) for where, missing in by_line.items()]))
+
+
+def _missing_files(where: Location, missing: list[tuple[str, str]]) -> Diagnostic:
+    target, page = missing[0]
+    on = f"page {page}" if page else "the home page"
+    message = f"template links to {target} on {on}, a file the build does not make" if len(missing) == 1 else \
+        f"template links to {len(missing)} files the build does not make, such as {target} on {on}"
+    hint = BUNDLED_HINT if os.path.isabs(where.path) else \
+        "link to what the portal has: url() of an item or of a page it lists, asset() of a file in static/"
+    return error(where, message, hint, code="template-link")
