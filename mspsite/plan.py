@@ -35,6 +35,26 @@ class PlannedPage:
     searchable: bool = True
 
 
+# Items on one page of a long list: a list of 5,000 decisions is 50 pages of 100, each well under
+# 150 KB; the whole list is in the open-data downloads.
+PAGE_SIZE = 100
+SITEMAP_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int                  # 1 for the list's first page
+    urls: tuple[str, ...]        # every page of the list, first to last
+
+    @property
+    def previous(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < len(self.urls) else None
+
+
 @dataclass(frozen=True)
 class NavEntry:
     title: str
@@ -78,9 +98,18 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     lists: dict[str, tuple[str, str]] = {}   # list page URL -> its breadcrumb entry (title, URL)
     sections: dict[str, str] = {}            # list page URL -> its navigation section
 
-    def listing(url, template, title, section, audience="public", **context):
-        """A page listing items; the item pages under its URL have it in their breadcrumb."""
-        add(url, template, title, section, parents=[home, *_crumbs(lists, url)], audience=audience, **context)
+    def listing(url, template, title, section, audience="public", listed=None, size=PAGE_SIZE, **context):
+        """A page listing items (the `listed` ones, when given, in the order shown, split into pages
+        of `size`); the item pages under its URL have it in their breadcrumb."""
+        parents = [home, *_crumbs(lists, url)]
+        chunks = [listed[i:i + size] for i in range(0, len(listed), size)] if listed and len(listed) > size \
+            else [listed]
+        urls = tuple(url if k == 0 else f"{url}page/{k + 1}/" for k in range(len(chunks)))
+        for k, chunk in enumerate(chunks):
+            more = {} if listed is None else {"listed": chunk, "pagination": Pagination(k + 1, urls)}
+            add(urls[k], template, title if k == 0 else _("%(title)s, page %(number)d") % {"title": title,
+                "number": k + 1}, section, parents=parents if k == 0 else [*parents, (title, url)],
+                audience=audience, **more, **context)
         lists[url], sections[url] = (title, url), section
 
     def items(kind: Kind, **context) -> None:
@@ -100,9 +129,9 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     listing("governance/", "governance.html", _("Governance"), "governance", "partners")
     items(KINDS["body"])
     listing("governance/decisions/", "decisions.html", _("Decision log"), "governance", "partners",
-            years=sorted({d.date.year for d in p.decisions}, reverse=True))
+            listed=p.decisions, years=sorted({d.date.year for d in p.decisions}, reverse=True))
     items(KINDS["decision"])
-    listing("governance/meetings/", "meetings.html", _("Meetings"), "governance", "partners")
+    listing("governance/meetings/", "meetings.html", _("Meetings"), "governance", "partners", listed=p.meetings)
     items(KINDS["meeting"])
     listing("goals/", "goals.html", _("Goals and results"), "goals")
     items(KINDS["goal"])
@@ -111,9 +140,9 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     items(KINDS["budget"], finances=lambda b: period_finances(b, gettext, p.language))
     listing("reports/", "reports.html", _("Reports"), "reports", "funders")
     items(KINDS["report"], figures=lambda r: report_figures(p, r, gettext), pdf=lambda r: pdf)
-    listing("lessons/", "lessons.html", _("Lessons learned"), "lessons", "partners")
+    listing("lessons/", "lessons.html", _("Lessons learned"), "lessons", "partners", listed=_newest(p.lessons))
     items(KINDS["lesson"])
-    listing("stories/", "stories.html", _("Stories"), "stories")
+    listing("stories/", "stories.html", _("Stories"), "stories", listed=_newest(p.stories))
     items(KINDS["story"])
     listing("events/", "events.html", _("Events"), "events")
     items(KINDS["event"])
@@ -137,7 +166,8 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
 
     add("data/", "data.html", _("Open data"), "data", parents=[home], audience="funders")
     add("search/", "search.html", _("Search"), "search", parents=[home], searchable=False)
-    add("sitemap/", "sitemap.html", _("All pages"), "sitemap", parents=[home], searchable=False)
+    listing("sitemap/", "sitemap.html", _("All pages"), "sitemap", listed=tuple(pages), size=SITEMAP_PAGE_SIZE,
+            searchable=False)
     add("404.html", "404.html", _("Page not found"), "404", searchable=False)
 
     nav = [NavEntry(_("About"), "about/", "about"), NavEntry(_("Partners"), "partners/", "partners"),
@@ -149,6 +179,11 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
            *(NavEntry(pg.title, url_of(pg), f"page:{pg.id}") for pg in p.pages if pg.nav is not None)]
 
     return Site(p, tuple(pages), tuple(nav), settings, gettext)
+
+
+def _newest(items) -> tuple:
+    """Newest first, as lists show them (stable: items of one day keep their order)."""
+    return tuple(sorted(items, key=lambda x: x.date, reverse=True))
 
 
 def _crumbs(lists: dict[str, tuple[str, str]], url: str) -> list[tuple[str, str]]:

@@ -362,3 +362,50 @@ def test_site_url_option_reaches_every_output(monkeypatch):
     assert f"Sitemap: {staging}sitemap.xml" in files["robots.txt"]
     assert f'href="{staging}feeds/stories.xml"' in files["feeds/stories.xml"]
     assert f'url="{staging}reports/annual-2024/"' in files["data/iati-activities.xml"]
+
+
+def test_long_lists_are_split_into_pages_and_each_page_stays_small(monkeypatch):
+    """250 decisions: the decision log is 3 pages of at most 100, linked to each other; the all-pages
+    list is split too. Nothing is left out: every decision is on exactly one page of the log."""
+    import dataclasses
+
+    from mspsite.plan import PAGE_SIZE
+    from mspsite.render import Renderer
+    from mspsite.theme import load_theme
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    settings = resolve_settings(SAMPLE, clearance="internal", history=False)
+    model = load(settings)
+    many = tuple(dataclasses.replace(model.decisions[i % len(model.decisions)], id=f"decision-{i:03d}")
+                 for i in range(250))
+    site = plan_site(dataclasses.replace(model, decisions=many), settings, lambda s: s)
+    pages = {pg.url: pg for pg in site.pages}
+    log = [pages[u] for u in ("governance/decisions/", "governance/decisions/page/2/",
+                              "governance/decisions/page/3/")]
+    assert "governance/decisions/page/4/" not in pages
+    assert [len(pg.context["listed"]) for pg in log] == [PAGE_SIZE, PAGE_SIZE, 50]
+    assert [d.id for pg in log for d in pg.context["listed"]] == [d.id for d in many]
+    assert log[1].title == "Decision log, page 2" and log[1].parents[-1] == ("Decision log", "governance/decisions/")
+    html = Renderer(site, load_theme("portal", SAMPLE)).page(log[1])
+    assert '<a href="../../index.html" rel="prev">Previous page</a>' in html
+    assert '<span aria-current="page">2</span>' in html and '<a href="../3/index.html" rel="next">' in html
+    assert len(html.encode()) < 150_000 and html.count('<tr data-body=') == PAGE_SIZE
+    listed = [pg.url for u, pg in pages.items() if u.startswith("sitemap/") for pg in pg.context["listed"]]
+    assert len(listed) == len(site.pages) - 2 and len(set(listed)) == len(listed)   # all but 404 and itself
+
+
+def test_home_page_shows_a_fixed_number_of_headline_results(monkeypatch):
+    """40 goals: six headline cards (six charts), and a link to all of them, not 40 charts."""
+    import dataclasses
+
+    from mspsite.render import Renderer
+    from mspsite.theme import load_theme
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    settings = resolve_settings(SAMPLE, history=False)
+    model = load(settings)
+    goals = tuple(dataclasses.replace(model.goals[i % len(model.goals)], id=f"goal-{i:02d}") for i in range(40))
+    site = plan_site(dataclasses.replace(model, goals=goals), settings, lambda s: s)
+    html = Renderer(site, load_theme("portal", SAMPLE)).page(site.pages[0])
+    assert html.count('class="card result-card"') == 6
+    assert '<a href="goals/index.html">All 40 goals and their results</a>' in html
