@@ -65,14 +65,16 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | N
 @click.option("--site-url", help="Public address of the portal (overrides site_url in mspsite.yml).")
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
 @click.option("--pdf", is_flag=True, help="Also write each report as PDF (needs the extra mspsite[pdf]).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Processes that render pages at once "
+              "(default: one per core).")
 def build(directory: Path, output: Path | None, clearance: str, site_url: str | None, strict: bool,
-          pdf: bool) -> None:
+          pdf: bool, jobs: int | None) -> None:
     """Check a partnership folder and build its portal."""
     from .build import build as run_build
     from .errors import ContentError
 
     settings = resolve_settings(directory, output=output, clearance=clearance, site_url=site_url, strict=strict,
-                                pdf=pdf)
+                                pdf=pdf, jobs=jobs)
     try:
         with _terminate_as_interrupt(), _progress() as progress:
             result = run_build(settings, progress=progress)

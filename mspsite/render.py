@@ -28,6 +28,7 @@ from .errors import MspsiteError
 from .folder import is_inside
 from .kinds import translation_base
 from .markup import URL_SCHEMES, to_html
+from .parallel import jobs_for, render_in_processes
 from .plan import PlannedPage, Site
 from .terms import Glossary
 from .theme import Theme, ThemeLoader, static_files, template_environment, template_failure, template_location
@@ -201,13 +202,32 @@ class Renderer:
             raise template_failure(exc, self.theme, page.template, page.url) from None
 
     def render(self, progress=None) -> RenderedSite:
-        files: dict[str, bytes] = {}
-        for done, page in enumerate(self.site.pages, start=1):
-            files[file_of(page.url)] = self.page(page).encode("utf-8")
-            if progress:
-                progress(done, len(self.site.pages))
+        pages = self.site.pages
+        jobs = jobs_for(len(pages), self.site.settings.jobs)
+        if jobs > 1 and self._compiled(pages):
+            files, copies, targets = render_in_processes(self, jobs, progress)
+        else:
+            files = {}
+            for done, page in enumerate(pages, start=1):
+                files[file_of(page.url)] = self.page(page).encode("utf-8")
+                if progress:
+                    progress(done, len(pages))
+            copies, targets = dict(self.links.copies), dict(self.targets)
         files.update({ASSETS + rel: data for rel, data in static_files(self.theme).items()})
-        return RenderedSite(files, dict(self.links.copies), dict(self.targets), self.site)
+        return RenderedSite(files, copies, targets, self.site)
+
+    def file_of(self, index: int) -> str:
+        return file_of(self.site.pages[index].url)
+
+    def _compiled(self, pages) -> bool:
+        """Compile every template the pages use once, before the workers fork; False if one fails
+        (rendering page by page then reports it, at its line)."""
+        try:
+            for name in dict.fromkeys(page.template for page in pages):
+                self.env.get_template(name)
+        except Exception:
+            return False
+        return True
 
 
 def render_site(site: Site, theme: Theme, progress=None) -> RenderedSite:

@@ -72,6 +72,8 @@ class Settings:
     """Build the Pagefind search index."""
     pdf: bool = False
     """Also write each report as PDF (needs WeasyPrint)."""
+    jobs: int | None = None
+    """Processes that render pages at once: None for one per core; 1 renders page by page."""
     build_date: datetime.date = datetime.date(1970, 1, 1)
     """The date the build is for ('today' in checks and pages): SOURCE_DATE_EPOCH when set, so
     rebuilding old content gives the same bytes, else the current date."""
@@ -96,8 +98,8 @@ class Settings:
 
 def resolve_settings(source: str | os.PathLike, *, output: str | os.PathLike | None = None,
                      clearance: str = "public", site_url: str | None = None, strict: bool = False,
-                     history: bool = True, search: bool = True, pdf: bool = False, base: str | None = None,
-                     environ: Mapping[str, str] | None = None) -> Settings:
+                     history: bool = True, search: bool = True, pdf: bool = False, jobs: int | None = None,
+                     base: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings for a partnership folder: its mspsite.yml, then the command-line options, then the
     environment (SOURCE_DATE_EPOCH, GITHUB_BASE_REF). Never fails on a bad mspsite.yml: `check` reports it."""
     if clearance not in VISIBILITIES:
@@ -109,7 +111,7 @@ def resolve_settings(source: str | os.PathLike, *, output: str | os.PathLike | N
         site = replace(site, site_url=site_url)
     github_base = env.get("GITHUB_BASE_REF")
     return Settings(source=src, output=Path(output) if output is not None else src / DEFAULT_OUTPUT, site=site,
-                    clearance=clearance, strict=strict, history=history, search=search, pdf=pdf,
+                    clearance=clearance, strict=strict, history=history, search=search, pdf=pdf, jobs=jobs,
                     build_date=build_date(env), review_base=base or (f"origin/{github_base}" if github_base else None))
 
 
