@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .assemble import build_model
+from .cache import build_key, previous_build, remember
 from .diagnostics import Report
 from .i18n import translations
 from .load import load_project
@@ -30,6 +31,7 @@ class BuildResult:
     bytes: int
     seconds: float
     report: Report     # what the check found (warnings only: errors stop the build)
+    unchanged: bool = False   # the inputs were those of the portal already there: nothing was built
 
 
 def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None = None, *,
@@ -39,8 +41,12 @@ def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None
     started = time.perf_counter()
     settings = _settings(source, output=output, **options)
     check_output(settings.source, settings.output)   # refuse a folder we may not replace before any work
+    key = build_key(settings)
+    if last := previous_build(settings, key):         # the same inputs as the portal in the output folder
+        return BuildResult(last.pages, last.files, last.bytes, time.perf_counter() - started, last.report, True)
     portal, report = make_portal(settings, progress)
     stats = write_site(portal, settings.output, settings.source)
+    remember(settings, key, len(portal.site.pages), stats.files, stats.bytes, report)
     return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report)
 
 

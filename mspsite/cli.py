@@ -87,9 +87,13 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
     out = settings.output
     if result.report.warnings:
         click.echo(result.report.format("text", os.path.normpath(str(directory))), err=True)
-    click.echo(f"Built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) into {out} "
-               f"in {result.seconds:.1f} s; {len(result.report.warnings)} warning"
-               f"{'s' * (len(result.report.warnings) != 1)}.")
+    said = f"{len(result.report.warnings)} warning{'s' * (len(result.report.warnings) != 1)}"
+    if result.unchanged:
+        click.echo(f"{out} is up to date: nothing changed since it was built ({result.pages} pages; checked in "
+                   f"{result.seconds:.1f} s); {said}.")
+    else:
+        click.echo(f"Built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) into {out} "
+                   f"in {result.seconds:.1f} s; {said}.")
 
 
 @cli.command()

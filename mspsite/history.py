@@ -40,3 +40,9 @@ def file_dates(src: Path) -> dict[str, datetime.date]:
             dates.setdefault(line[len(prefix):], current)
     return dates
 
+
+
+def head_commit(src: Path) -> str | None:
+    """The commit checked out in the folder's repository, or None outside git."""
+    out = _git(src, "rev-parse", "HEAD")
+    return None if out is None else out.strip()
