@@ -1,5 +1,10 @@
 """Reading one content file: bytes to text, text to plain data with a location
-for every key, value and list item. ruamel.yaml types never leave this module."""
+for every key, value and list item. YAML library types never leave this module.
+
+Each text is parsed once, by libyaml (through PyYAML), with our own YAML 1.2 core-schema
+resolution of plain scalars. The ruamel.yaml round-trip parser that read content before
+stays as the reference: it words the diagnostic of every text the fast path does not read
+cleanly, so each message is the one it always was, and tests compare the two paths."""
 
 from __future__ import annotations
 
@@ -8,6 +13,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import yaml
+from yaml.events import (AliasEvent as _Alias, DocumentStartEvent as _DocumentStart, MappingEndEvent as _MappingEnd,
+                         MappingStartEvent as _MappingStart, ScalarEvent as _Scalar, SequenceEndEvent as _SequenceEnd,
+                         SequenceStartEvent as _SequenceStart, StreamEndEvent as _StreamEnd)
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -45,14 +54,6 @@ def find_not_text(text: str) -> re.Match | None:
     """The first character of the text that NOT_TEXT refuses."""
     astral = not text.isascii() and _ASTRAL.search(text)
     return (NOT_TEXT if astral else _BMP_ONLY).search(text)
-
-
-class _Constructor(RoundTripConstructor):
-    """Dates stay strings: validation parses them, so '2025-02-30' is reported
-    at its location instead of raising a bare ValueError here."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
 
 
 @dataclass
@@ -111,12 +112,219 @@ def read_text(data: bytes, path: str, size: int | None = None) -> str:
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[object, Locations]:
     """Parse one YAML 1.2 document into plain data and its locations."""
-    _prescan(text, path, line_offset)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.version = (1, 2)
+    _refuse_directives(text, path, line_offset)
+    parsed = _parse_events(text, path, line_offset) if _read_alike(text) else None
+    if parsed is None:
+        # Malformed, using what content must not, or read differently by the two parsers:
+        # rare, so the reference parser reads it and words the diagnostic as it always has.
+        return parse_yaml_reference(text, path, line_offset)
+    return parsed
+
+
+def _refuse_directives(text: str, path: str, line_offset: int) -> None:
+    """A directive before the content (a %YAML 1.1 turns `no` into false)."""
+    for number, line in enumerate(text.split("\n")):
+        if line.startswith("%"):
+            raise ReadError(error(Location(path, number + 1 + line_offset, 1),
+                                  f"YAML directive '{line.split()[0]}' is not allowed",
+                                  "mspsite reads YAML 1.2; remove the line", code="yaml-directive"))
+        if line.startswith(("---", "...")) or (line and not line.startswith("#")):
+            break
+
+
+# -- the fast path: libyaml's events ----------------------------------------------------------------------------------
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: the same events, slower
+    _Loader = yaml.SafeLoader
+
+# Characters that send a text whole to the reference parser, all rare in content: those YAML
+# does not allow (ruamel's reader reports them, in its own order), and tab, CR, NEL, U+2028,
+# U+2029 and U+FEFF, which libyaml (YAML 1.1; a tab is a space to it in places) and ruamel (1.2)
+# do not read alike.
+_ASCII_ALIKE = b"\n" + bytes(range(0x20, 0x7F))
+_NOT_ALIKE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def _read_alike(text: str) -> bool:
+    if text.isascii():   # most texts: bytes.translate is ten times faster than a regex
+        return not text.encode("ascii").translate(None, _ASCII_ALIKE)
+    return not _NOT_ALIKE.search(text)
+
+
+class _Reference(Exception):
+    """The fast path leaves this text to the reference parser."""
+
+
+def _parse_events(text: str, path: str, offset: int) -> tuple[object, Locations] | None:
+    """The text's data and locations from libyaml's events, or None when the
+    reference parser must read it."""
+    loader = None
     try:
-        doc = yaml.load(text)
+        loader = _Loader(text)
+        return _build(loader.get_event, text, path, offset)
+    except (yaml.YAMLError, _Reference):
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _build(next_event, text: str, path: str, offset: int) -> tuple[object, Locations]:
+    """Plain data and locations, built as the events come. Whatever the pre-scan or
+    the reference parser refuses stops it (_Reference) before anything more is built:
+    an alias, anchor, tag, merge key or second document, more than MAX_NODES values,
+    nesting deeper than MAX_DEPTH, a duplicate or non-text key, a number ruamel
+    cannot convert, a character no text may hold; so does a document that is a scalar."""
+    def at(mark) -> Location:
+        return Location(path, mark.line + 1 + offset, mark.column + 1)
+
+    # only an escape ("\x01") or the file itself (U+FDD0) can put a NOT_TEXT character in a value
+    check_characters = "\\" in text or (not text.isascii() and find_not_text(text) is not None)
+    lines = None   # the text's lines, split for the first block scalar
+    locations = Locations(path)
+    keys, values = locations.keys, locations.values
+    values[()] = Location(path, 1 + offset, 1)
+    root = None
+    stack: list[list] = []   # open collections: [container, its path, pending key or _NO_KEY, key location]
+    depth = documents = nodes = 0
+    while True:
+        event = next_event()
+        kind = event.__class__
+        if kind is _Scalar or kind is _MappingStart or kind is _SequenceStart:
+            nodes += 1
+            if event.anchor or event.tag or nodes > MAX_NODES:
+                raise _Reference
+            if kind is _Scalar:
+                value = event.value
+                if not event.style:   # plain (libyaml's style is '', PyYAML's None)
+                    if value == "<<":
+                        raise _Reference
+                    try:
+                        value = _resolve(value)
+                    except (ValueError, IndexError):   # '0x_', a 5,000-digit number: ruamel fails its own way
+                        raise _Reference from None
+                elif event.style in "|>":
+                    lines = text.split("\n") if lines is None else lines
+                    if _ruamel_refuses_block(lines, event.start_mark):
+                        raise _Reference
+                if check_characters and value.__class__ is str and find_not_text(value):
+                    raise _Reference
+            else:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Reference
+                value = {} if kind is _MappingStart else []
+            here = ()
+            if stack:
+                frame = stack[-1]
+                parent = frame[0]
+                if parent.__class__ is list:
+                    here = (*frame[1], len(parent))
+                    values[here] = at(event.start_mark)
+                    parent.append(value)
+                elif frame[2] is _NO_KEY:
+                    if value.__class__ is not str or value in parent:
+                        raise _Reference
+                    frame[2], frame[3] = value, at(event.start_mark)
+                else:
+                    key = frame[2]
+                    here = (*frame[1], key)
+                    keys[here] = frame[3]
+                    # an empty value has no place of its own (it is found at the next token): use its key's
+                    values[here] = frame[3] if value is None else at(event.start_mark)
+                    parent[key] = value
+                    frame[2] = _NO_KEY
+            elif kind is _Scalar:   # a document that is one scalar: content never is, and ruamel reads
+                raise _Reference    # a top-level block scalar's lines at column 0, libyaml does not
+            else:
+                root = value
+            if kind is not _Scalar:
+                stack.append([value, here, _NO_KEY, None])
+        elif kind is _MappingEnd or kind is _SequenceEnd:
+            depth -= 1
+            stack.pop()
+        elif kind is _Alias:
+            raise _Reference
+        elif kind is _DocumentStart:
+            documents += 1
+            if documents > 1:
+                raise _Reference
+        elif kind is _StreamEnd:
+            return root, locations
+
+
+_NO_KEY = object()
+_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+
+
+def _ruamel_refuses_block(lines: list[str], mark) -> bool:
+    """Two block scalars libyaml reads and ruamel refuses: a comment right after the
+    indicator ('|#', '>-#'), and a first line of spaces only followed by a more indented
+    line (any first line of spaces only will do: it is rare enough)."""
+    following = lines[mark.line + 1] if mark.line + 1 < len(lines) else ""
+    return bool(_HEADER_COMMENT.match(lines[mark.line], mark.column) or following and not following.strip(" "))
+
+# Plain scalars by the YAML 1.2 core schema, exactly as ruamel's VersionedResolver for 1.2
+# resolves them (its patterns, tried in its order), and as its round-trip constructor builds
+# them: underscores in numbers, 0o octal, 0x hex and 0b binary, 012 is twelve; no yes/no
+# booleans, no sexagesimals; timestamps stay text (validation reads dates).
+_FLOAT = re.compile(r"""^(?:
+     [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X)
+_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NAN = -math.inf / math.inf   # ruamel's NaN, sign bit and all
+
+
+def _resolve(text: str):
+    """A plain scalar's value (ValueError or IndexError where ruamel fails too)."""
+    first = text[:1]
+    if not first or first in "~nN":
+        return None if _NULL.match(text) else text
+    if first in "tTfF":
+        return text.lower() == "true" if _BOOL.match(text) else text
+    if first in "-+.0123456789":
+        if _FLOAT.match(text):
+            number = text.replace("_", "").lower()
+            sign = -1 if number[0] == "-" else 1
+            number = number[1:] if number[0] in "+-" else number
+            number = sign * math.inf if number == ".inf" else _NAN if number == ".nan" else sign * float(number)
+            return number if math.isfinite(number) else _NonFinite(number)
+        if _INT.match(text):
+            number = text.replace("_", "")
+            sign = -1 if number[0] == "-" else 1
+            number = number[1:] if number[0] in "+-" else number
+            base = {"0b": 2, "0x": 16, "0o": 8}.get(number[:2])
+            return sign * (int(number[2:], base) if base else int(number))
+    return text
+
+
+# -- the reference path: ruamel.yaml, as content was read before ------------------------------------------------------
+
+class _Constructor(RoundTripConstructor):
+    """Dates stay strings: validation parses them, so '2025-02-30' is reported
+    at its location instead of raising a bare ValueError here."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
+def parse_yaml_reference(text: str, path: str, line_offset: int = 0) -> tuple[object, Locations]:
+    """parse_yaml with ruamel.yaml's round-trip parser, in two passes as before (pre-scan,
+    then load): it reads the texts the fast path leaves to it, and tests compare the fast
+    path with it."""
+    _prescan(text, path, line_offset)
+    loader = YAML(typ="rt")
+    loader.Constructor = _Constructor
+    loader.version = (1, 2)
+    try:
+        doc = loader.load(text)
     except MarkedYAMLError as exc:
         raise ReadError(_yaml_error(exc, path, line_offset)) from None
     except (YAMLError, ValueError, TypeError) as exc:  # ruamel raises a few unmarked errors
@@ -134,13 +342,7 @@ def _prescan(text: str, path: str, line_offset: int) -> None:
     def at(mark) -> Location:
         return Location(path, mark.line + 1 + line_offset, mark.column + 1)
 
-    for number, line in enumerate(text.split("\n")):
-        if line.startswith("%"):
-            raise ReadError(error(Location(path, number + 1 + line_offset, 1),
-                                  f"YAML directive '{line.split()[0]}' is not allowed",
-                                  "mspsite reads YAML 1.2; remove the line", code="yaml-directive"))
-        if line.startswith(("---", "...")) or (line and not line.startswith("#")):
-            break
+    _refuse_directives(text, path, line_offset)
     depth = documents = nodes = 0
     try:
         for event in YAML(typ="rt").parse(io.StringIO(text)):
