@@ -329,6 +329,10 @@ def parse_yaml_reference(text: str, path: str, line_offset: int = 0) -> tuple[ob
         raise ReadError(_yaml_error(exc, path, line_offset)) from None
     except (YAMLError, ValueError, TypeError) as exc:  # ruamel raises a few unmarked errors
         raise ReadError(error(Location(path, 1 + line_offset), f"invalid YAML: {exc}", code="yaml")) from None
+    except (IndexError, NotImplementedError):   # ruamel's own faults: '0x_', some comments after a key
+        raise ReadError(error(Location(path, 1 + line_offset), "invalid YAML: a value in this file cannot be read",
+                              "quote any value that looks like a number but is not one, such as 0x_ or +_",
+                              code="yaml")) from None
     locations = Locations(path)
     locations.values[()] = Location(path, 1 + line_offset, 1)
     return _plain(doc, (), locations, line_offset), locations

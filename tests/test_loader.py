@@ -171,3 +171,15 @@ def test_link_location_points_at_the_link_target(tmp_path: Path):
     (tmp_path / "pages" / "a.md").write_text("---\ntitle: A\n---\nSee ../x.md: [../x.md](../x.md)\n")
     [d] = check(tmp_path).diagnostics
     assert d.format_text() == "pages/a.md:4:24: error: link: file not found: '../x.md'"
+
+
+def test_a_value_ruamel_cannot_read_is_a_located_error_not_a_traceback(tmp_path: Path):
+    from mspsite import check
+
+    (tmp_path / "mspsite.yml").write_text("title: T\n")
+    (tmp_path / "partnership.yml").write_text("name: P\nsummary: S\n")
+    (tmp_path / "stakeholders").mkdir()
+    (tmp_path / "stakeholders" / "x.yml").write_text("name: 0x_\nsector: public\n")
+    [d] = check(tmp_path).errors
+    assert d.format_text() == "stakeholders/x.yml:1:1: error: invalid YAML: a value in this file cannot be read " \
+        "(quote any value that looks like a number but is not one, such as 0x_ or +_)"
