@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .generate import ITEM_LINK, Page
+from .partnership import ITEM_LINK, Page
 
 CONFIG = """baseURL = "https://example.org/bench/"
 languageCode = "en"
@@ -52,11 +52,11 @@ LIST = HEAD + """<main>
 
 
 def version() -> str | None:
-    """`hugo version`'s first words, or None when Hugo is not installed."""
+    """Hugo's version ('v0.111.3+extended'), or None when Hugo is not installed."""
     if shutil.which("hugo") is None:
         return None
     out = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()
-    return " ".join(out[:2]) if out else "hugo"
+    return out[1] if len(out) > 1 else "unknown version"
 
 
 def write_site(pages: list[Page], dest: Path) -> None:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .generate import ITEM_LINK, Page
+from .partnership import ITEM_LINK, Page
 
 PROBE = ("from importlib.metadata import version; import mkdocs, material; "
          "print(version('mkdocs'), version('mkdocs-material'))")

@@ -39,7 +39,6 @@ def ratio(value: float, baseline: float | None) -> float | None:
 def machine(commit_dir: Path, tools: dict[str, str]) -> dict[str, str]:
     model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
                   if line.startswith("model name")), platform.processor() or "unknown")
-    load = _read("/proc/loadavg").split()[:3]
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": str(os.cpu_count()),
@@ -48,10 +47,15 @@ def machine(commit_dir: Path, tools: dict[str, str]) -> dict[str, str]:
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "mspsite commit": _commit(commit_dir),
-        # others' work on a shared machine slows every row alike: said, so figures can be judged
-        "load average at start": " ".join(load) or "unknown",
+        # others' work on a shared machine slows the figures: said, so they can be judged
+        "load average at start": load_average(),
         **tools,
     }
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(_read("/proc/loadavg").split()[:3]) or "unknown"
 
 
 def _read(path: str) -> str:
@@ -77,8 +81,8 @@ def _commit(path: Path) -> str:
 def show(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
-    if unit == "ms":
-        return f"{value * 1000:.0f} ms"   # kept in seconds, shown in milliseconds
+    if unit == "ms":   # kept in seconds; milliseconds read better for the short ones
+        return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
     if unit == "MB":
         return f"{value / 1e6:.0f} MB"
     if unit == "KB":
@@ -125,23 +129,20 @@ def as_json(rows: list[Row], info: dict) -> dict:
     return {**info, "rows": [{**asdict(r), **r.stats} for r in rows]}
 
 
+def summary_line(info: dict) -> str:
+    portal = info["portal"]
+    return (f"Measured {info['machine']['date']} with `python -m benchmarks.run --pages {info['pages']} "
+            f"--repeat {info['repeat']}` (seed {info['seed']}): a partnership of {info['items']} items, from which "
+            f"mspsite built {portal['pages']} public pages ({portal['files']} files, {portal['bytes'] / 1e6:.1f} MB).")
+
+
 def write_docs(doc: Path, rows: list[Row], info: dict) -> None:
     """Replace the figures section of docs/performance.md (between its two markers)."""
     text = doc.read_text()
     if START not in text or END not in text:
         raise SystemExit(f"{doc} has no {START} ... {END} section to rewrite")
     m = info["machine"]
-    portal = info["portal"]
-    figures = "\n".join([
-        START,
-        f"Measured {m['date']} with `python -m benchmarks.run --pages {info['pages']} --repeat {info['repeat']}` "
-        f"(seed {info['seed']}): {info['items']} items, of which mspsite built {portal['pages']} public pages "
-        f"({portal['files']} files, {portal['bytes'] / 1e6:.1f} MB).",
-        "",
-        markdown_table(rows),
-        "",
-        "Machine: " + "; ".join(f"{k} {v}" for k, v in m.items() if k != "date") + ".",
-        END,
-    ])
+    figures = "\n".join([START, summary_line(info), "", markdown_table(rows), "", "Machine:", "",
+                         *(f"* {k}: {v}" for k, v in m.items() if k != "date"), END])
     start, end = text.index(START), text.index(END) + len(END)
     doc.write_text(text[:start] + figures + text[end:])

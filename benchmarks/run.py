@@ -15,11 +15,12 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable
 
 from . import hugo, mkdocs_site
 from .generate import generate, write
 from .measure import BenchmarkError, Run, build_mspsite, memory_source, run, summary
-from .report import Row, as_json, machine, ratio, text_table, write_docs
+from .report import Row, as_json, load_average, machine, ratio, text_table, write_docs
 from .serve_latency import Story, measure_serve
 
 HERE = Path(__file__).resolve().parent
@@ -31,7 +32,7 @@ HOME_LIMIT, PAGE_LIMIT = 60_000, 150_000   # issue 10: home page under 60 KB gzi
 def prepared(pages: int, seed: int, cache: Path) -> Path:
     """The partnership and its Hugo and MkDocs copies, generated once per size, seed and generator code."""
     code = hashlib.sha256(b"".join((HERE / m).read_bytes()
-                                   for m in ("generate.py", "text.py", "hugo.py", "mkdocs_site.py")))
+                                   for m in ("partnership.py", "text.py", "hugo.py", "mkdocs_site.py")))
     folder = cache / f"p{pages}-s{seed}-{code.hexdigest()[:10]}"
     if (folder / "complete.json").exists():
         return folder
@@ -45,9 +46,10 @@ def prepared(pages: int, seed: int, cache: Path) -> Path:
     return folder
 
 
-def measure_mspsite(folder: Path, repeat: int) -> dict:
+def measure_mspsite(folder: Path, repeat: int, before_each: Callable[[int], None]) -> dict:
     """Cold, warm, no-change and one-edit builds, and a cold build without search, on a copy of the
-    partnership (edits never touch the cached original)."""
+    partnership (edits never touch the cached original). `before_each(r)` runs the baselines of
+    round r just before it, so on a shared machine both see about the same load."""
     runs = folder / "runs"
     shutil.rmtree(runs, ignore_errors=True)
     work, site, plain = runs / "partnership", runs / "site", runs / "site-no-search"
@@ -64,6 +66,7 @@ def measure_mspsite(folder: Path, repeat: int) -> dict:
         return result
 
     for r in range(1, repeat + 1):
+        before_each(r)
         cold_start(work, site)
         found["rss"].append(timed("cold", site, r).peak_rss)
         if r == 1:
@@ -92,13 +95,31 @@ def page_weight(site: Path) -> dict:
             "largest": (largest, sizes[largest]), "over_limit": sum(s > PAGE_LIMIT for s in sizes.values())}
 
 
-def measure_tool(name: str, cmd: list[str], clean, repeat: int, env: dict | None = None) -> list[Run]:
-    results = []
-    for r in range(1, repeat + 1):
-        clean()
-        results.append(run(cmd, env=env))
-        say(f"  {name} {r}/{repeat}: {results[-1].seconds:.1f} s")
-    return results
+class Baseline:
+    """Cold builds of the same bodies by another tool, one per round."""
+
+    def __init__(self, name: str, cmd: list[str], clean: Callable[[], None], env: dict | None = None):
+        self.name, self.cmd, self.clean, self.env = name, cmd, clean, env
+        self.runs: list[Run] = []
+
+    def measure(self, r: int, repeat: int) -> None:
+        self.clean()
+        self.runs.append(run(self.cmd, env=self.env))
+        say(f"  {self.name} build {r}/{repeat}: {self.runs[-1].seconds:.1f} s")
+
+
+def make_baselines(folder: Path, runs: Path, hugo_version: str | None,
+                   mkdocs: tuple[list[str], str] | None) -> dict[str, Baseline]:
+    found = {}
+    if hugo_version:
+        out, cache = runs / "hugo-site", runs / "hugo-cache"
+        found["hugo"] = Baseline("hugo", hugo.command(folder / "hugo", out, cache),
+                                 lambda: hugo.clean(folder / "hugo", out, cache))
+    if mkdocs:
+        out = runs / "mkdocs-site"
+        found["mkdocs"] = Baseline("mkdocs", mkdocs_site.command(mkdocs[0], folder / "mkdocs", out),
+                                   lambda: mkdocs_site.clean(out), env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return found
 
 
 def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] | None) -> list[Row]:
@@ -119,8 +140,8 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
     weight, largest = m["weight"], m["weight"]["largest"]
     rss = [x for x in m["rss"] if x is not None]
     rows = [
-        build("mspsite cold build", m["cold"], "≤ 2× Hugo (3× at most) and ≥ 5× faster than MkDocs, at 10k pages",
-              2.0, 0.2),
+        build("mspsite cold build", m["cold"],
+              "≤ 2× Hugo (3× at most) and ≥ 5× faster than MkDocs, at 10k pages", 2.0, 0.2),
         build("mspsite cold build, no search index", m["no-search"], "≤ 1× Hugo", 1.0),
         build("mspsite warm build", m["warm"], "≤ 1× Hugo", 1.0),
         build("mspsite no-change rebuild", m["no-change"], "≤ 0.25× Hugo cold", 0.25),
@@ -136,7 +157,8 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
                         "< 1 GB at 10k pages", median < 1e9))
     rows += [
         Row("home page, gzipped", "KB", [weight["home_gzip"]], target="< 60 KB", met=weight["home_gzip"] < HOME_LIMIT),
-        Row("largest HTML page", "KB", [largest[1]], target="≤ 150 KB", met=largest[1] <= PAGE_LIMIT, note=largest[0]),
+        Row("largest HTML page", "KB", [largest[1]], target="≤ 150 KB", met=largest[1] <= PAGE_LIMIT,
+            note=largest[0]),
         Row("HTML pages over 150 KB", "pages", [weight["over_limit"]], target="0", met=weight["over_limit"] == 0),
     ]
     for tool, runs, missing in (("Hugo", hugo_runs, "hugo not on PATH"),
@@ -173,26 +195,21 @@ def main(argv: list[str] | None = None) -> None:
     mkdocs = None if "mkdocs" in args.skip else mkdocs_site.find()
     tools = {"hugo": hugo_version or "not measured", "mkdocs": mkdocs[1] if mkdocs else "not measured",
              "memory sampling": memory_source() or "not measured (no /proc, no psutil)"}
-    host = machine(HERE.parent, tools)   # before the runs: the load average others put on the machine
+    host = machine(HERE.parent, tools)
+    runs = folder / "runs"
+    baselines = make_baselines(folder, runs, hugo_version, mkdocs)
     try:
-        say("mspsite builds")
-        found = measure_mspsite(folder, args.repeat)
+        say("builds")
+        found = measure_mspsite(folder, args.repeat,
+                                lambda r: [b.measure(r, args.repeat) for b in baselines.values()])
         serve = None
         if "serve" not in args.skip:
             say("mspsite serve")
-            serve = measure_serve(folder / "runs" / "partnership", args.repeat)
-        hugo_runs = mkdocs_runs = None
-        if hugo_version:
-            out, cache = folder / "runs" / "hugo-site", folder / "runs" / "hugo-cache"
-            hugo_runs = measure_tool("hugo", hugo.command(folder / "hugo", out, cache),
-                                     lambda: hugo.clean(folder / "hugo", out, cache), args.repeat)
-        if mkdocs:
-            out = folder / "runs" / "mkdocs-site"
-            mkdocs_runs = measure_tool("mkdocs", mkdocs_site.command(mkdocs[0], folder / "mkdocs", out),
-                                       lambda: mkdocs_site.clean(out), args.repeat,
-                                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            serve = measure_serve(runs / "partnership", args.repeat)
     except BenchmarkError as exc:
         raise SystemExit(f"benchmark failed: {exc}") from None
+    hugo_runs, mkdocs_runs = (baselines[k].runs if k in baselines else None for k in ("hugo", "mkdocs"))
+    host["load average at end"] = load_average()
 
     rows = rows_of(found, serve, hugo_runs, mkdocs_runs)
     info = {"pages": args.pages, "seed": args.seed, "repeat": args.repeat,

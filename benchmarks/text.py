@@ -13,7 +13,8 @@ import re
 ACTORS = ("the secretariat", "the steering committee", "partner companies", "county officers", "women's groups",
           "the working group", "local cooperatives", "the research team", "the funders", "community health workers",
           "youth groups", "the ministry", "district planners", "the finance team", "teachers' unions",
-          "farmer organisations", "the monitoring officer", "two member companies", "the chair", "civil society partners")
+          "farmer organisations", "the monitoring officer", "two member companies", "the chair",
+          "civil society partners")
 VERBS = ("reviewed", "agreed on", "presented", "questioned", "supported", "piloted", "revised", "measured",
          "published", "funded", "documented", "postponed", "compared", "discussed", "simplified", "translated",
          "costed", "tested", "endorsed", "monitored")
@@ -90,7 +91,8 @@ class Prose:
             return f"{capital(a)} asked whether {o} could be shared with {self.pick(ACTORS)}."
         if r == 5:
             return f"**{capital(o)}** was {v} {self.pick(REASONS)}, and {self.pick(ACTORS)} will follow up."
-        return f"{capital(a)} {v} *{o}*; the next review is due {self.pick(PLACES)} in {self.rng.randint(2, 11)} months."
+        return (f"{capital(a)} {v} *{o}*; the next review is due {self.pick(PLACES)} "
+                f"in {self.rng.randint(2, 11)} months.")
 
     def paragraph(self, sentences: int | None = None, extra: tuple[str, ...] = ()) -> str:
         parts = [self.sentence() for _ in range(sentences or self.rng.randint(2, 5))]
