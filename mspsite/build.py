@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .assemble import build_model
-from .cache import build_key, previous_build, remember
+from .cache import build_key, keep_conversions, previous_build, recall_conversions, remember
 from .diagnostics import Report
 from .i18n import translations
 from .load import load_project
@@ -44,9 +44,11 @@ def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None
     key = build_key(settings)
     if last := previous_build(settings, key):         # the same inputs as the portal in the output folder
         return BuildResult(last.pages, last.files, last.bytes, time.perf_counter() - started, last.report, True)
+    recall_conversions(settings)                       # texts unchanged since the last build are not converted
     portal, report = make_portal(settings, progress)
     stats = write_site(portal, settings.output, settings.source)
     remember(settings, key, len(portal.site.pages), stats.files, stats.bytes, report)
+    keep_conversions(settings)
     return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report)
 
 

@@ -1,5 +1,6 @@
 """The no-change rebuild: a build whose inputs are exactly those of the portal already in its
-output folder is done at once, without reading or writing anything else.
+output folder is done at once, without reading or writing anything else. And Markdown
+conversions kept from one build to the next: a text that did not change is not converted again.
 
 Inputs are the partnership folder's files (name, size and modification time, as make and
 rsync judge them), the settings, mspsite's own code and themes, and the git commit (for
@@ -14,10 +15,13 @@ import dataclasses
 import hashlib
 import json
 import os
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import __version__
+import markdown
+
+from . import __version__, markup
 from .diagnostics import Diagnostic, Location, Report, Severity
 from .folder import is_output, skipped_file, skipped_folder
 from .history import head_commit
@@ -38,9 +42,7 @@ class Previous:
 
 def build_key(settings: Settings) -> str:
     """What the portal is a function of, as one digest."""
-    digest = hashlib.sha256(__version__.encode())
-    for root in (Path(str(resources.files("mspsite"))), Path(str(resources.files("mspsite.themes")))):
-        _listing(digest, root, skip=None)
+    digest = hashlib.sha256(_code().encode())
     fields = {k: v for k, v in dataclasses.asdict(settings).items() if k not in _UNKEYED}
     digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
     _listing(digest, settings.source, skip=settings.skipped_output)
@@ -75,6 +77,43 @@ def remember(settings: Settings, key: str, pages: int, files: int, size: int, re
         partial.replace(folder / RECORD)
     except OSError:
         pass
+
+
+def recall_conversions(settings: Settings) -> None:
+    """Start the build from the Markdown conversions of the last one made with this code."""
+    try:
+        markup.recall_conversions(json.loads((settings.source / CACHE / _conversions_file()).read_text("utf-8")))
+    except (OSError, ValueError):   # none yet, or unreadable: convert
+        markup.recall_conversions({})
+
+
+def keep_conversions(settings: Settings) -> None:
+    """Keep this build's conversions for the next (only those: texts that left do not pile up)."""
+    folder, name = settings.source / CACHE, _conversions_file()
+    try:
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("markdown-*.json"):   # made by other code: never valid again
+            if old.name != name:
+                old.unlink()
+        partial = folder / f".{name}.partial"
+        partial.write_text(json.dumps(markup.conversions(), ensure_ascii=False), encoding="utf-8")
+        partial.replace(folder / name)
+    except OSError:
+        pass
+
+
+def _conversions_file() -> str:
+    # conversions depend on mspsite's code (markup, the complexity budget) and on Python-Markdown's
+    return f"markdown-{hashlib.sha256((_code() + markdown.__version__).encode()).hexdigest()[:16]}.json"
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """mspsite's version, code and bundled themes, as one digest (a change to any file counts)."""
+    digest = hashlib.sha256(__version__.encode())
+    for root in (Path(str(resources.files("mspsite"))), Path(str(resources.files("mspsite.themes")))):
+        _listing(digest, root, skip=None)
+    return digest.hexdigest()
 
 
 def _listing(digest, root: Path, skip: str | None) -> None:

@@ -6,10 +6,10 @@ rendered HTML is cleaned by an allow-list (nh3) before it reaches a page."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import threading
-from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Callable
 
@@ -70,13 +70,45 @@ def convert(text: str, md: markdown.Markdown | None = None, budget: bool = True)
     Without an `md` of the caller's, each text is converted once: checking its links, the
     model stage and every page that shows it share the result."""
     if md is None and budget:
-        return _converted(text)
+        return _CONVERTED.get(text)
     return _convert(text, md, budget)
 
 
-@lru_cache(maxsize=200_000)   # the HTML is about the size of the text: a large portal's texts fit
-def _converted(text: str) -> str:
-    return _convert(text, None, True)
+class _Converted:
+    """Each text's HTML, converted once per process. A build may start from the conversions of an
+    earlier one (cache.py keeps them on disk, by a digest of each text): a text that did not
+    change is not converted again."""
+
+    LIMIT = 200_000   # texts: the HTML is about the size of the text, so a large portal's fit
+
+    def __init__(self):
+        self.html: dict[str, tuple[str, str]] = {}   # text -> (its digest, its HTML)
+        self.earlier: dict[str, str] = {}            # digest -> HTML, from an earlier build
+
+    def get(self, text: str) -> str:
+        known = self.html.get(text)
+        if known is None:
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            html = self.earlier.get(digest)
+            if html is None:
+                html = _convert(text, None, True)   # a text beyond the budget raises: never kept
+            if len(self.html) >= self.LIMIT:
+                self.html.clear()
+            known = self.html[text] = (digest, html)
+        return known[1]
+
+
+_CONVERTED = _Converted()
+
+
+def recall_conversions(earlier: dict[str, str]) -> None:
+    """Start from an earlier build's conversions (digest of the text -> HTML)."""
+    _CONVERTED.earlier = earlier
+
+
+def conversions() -> dict[str, str]:
+    """The conversions made or used in this process, by digest of the text, for a later build."""
+    return dict(_CONVERTED.html.values())
 
 
 def _convert(text: str, md: markdown.Markdown | None, budget: bool) -> str:

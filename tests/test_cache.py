@@ -69,3 +69,27 @@ def test_a_folder_that_cannot_hold_the_record_still_builds(src, monkeypatch):
     (src / CACHE).write_text("not a folder")
     assert not build(src, history=False, search=False).unchanged
     assert not build(src, history=False, search=False).unchanged   # no record, so no shortcut: still right
+
+
+def test_a_later_build_converts_only_the_markdown_that_changed(src, monkeypatch):
+    """Conversions are kept in the cache folder by a digest of each text: a new process (here: an
+    emptied memory) converts only the edited text, and the portal is what a fresh build makes."""
+    from mspsite import markup
+
+    converted = []
+    real = markup._convert
+    monkeypatch.setattr(markup, "_convert", lambda text, md, budget: converted.append(text) or real(text, md, budget))
+    monkeypatch.setattr(markup, "_CONVERTED", markup._Converted())   # nothing from earlier tests in this process
+    build(src, history=False, search=False)
+    assert len(converted) > 10
+    story = src / "stories" / "draft.md"
+    story.write_text(story.read_text().replace("Text.", "A new paragraph, *edited*."))
+    monkeypatch.setattr(markup, "_CONVERTED", markup._Converted())   # as in a new process
+    converted.clear()
+    build(src, history=False, search=False)
+    assert converted == ["A new paragraph, *edited*.\n"]
+    fresh = build(src, src.parent / "fresh", history=False, search=False)   # another output: built anew
+    assert not fresh.unchanged
+    for page in (src / "site").rglob("*.html"):
+        assert page.read_bytes() == (src.parent / "fresh" / page.relative_to(src / "site")).read_bytes()
+    assert [p.name for p in (src / CACHE).glob("markdown-*.json")] != []
