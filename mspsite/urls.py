@@ -50,8 +50,14 @@ def relative(from_url: str, to_url: str) -> str:
     target = _served(path) if path or not hash_ else ""
     if not target:
         return f"#{fragment}"
-    here = posixpath.dirname(_served(from_url)) or "."
-    link = posixpath.relpath(target, here)
+    # posixpath.relpath, for clean relative paths without its abspath() calls: pages make many links
+    here = posixpath.dirname(_served(from_url)).split("/")
+    here = here if here != [""] else []
+    parts = target.split("/")
+    common = 0
+    while common < len(here) and common < len(parts) - 1 and here[common] == parts[common]:
+        common += 1
+    link = "/".join([".."] * (len(here) - common) + parts[common:])
     return link + (f"#{fragment}" if hash_ else "")
 
 

@@ -154,3 +154,26 @@ def test_links_from_file_system(built_sample):
     print(f"file://: {len(pages) - 1} pages, {count} internal links ({fragment_count} with a fragment) checked")
     assert count > 1000
     assert not broken, f"{len(broken)} broken links from file://:\n" + "\n".join(broken)
+
+
+def test_relative_links_are_what_posixpath_relpath_gives():
+    """urls.relative computes relative links by hand (relpath's abspath calls were a tenth of rendering);
+    for any page and any file (a file is never also a folder on the page's own path) they agree."""
+    import posixpath
+    import random
+
+    from mspsite.urls import _served, relative
+
+    rng = random.Random(10)
+    names = ["a", "b", "governance", "decisions", "index.html", "x.pdf", "café"]
+    checked = 0
+    for _ in range(20_000):
+        page = "/".join(rng.choice(names[:4]) for _ in range(rng.randint(0, 3)))
+        page = page + "/" if page and rng.random() < 0.7 else page
+        to = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4))) + ("/" if rng.random() < 0.5 else "")
+        here, target = posixpath.dirname(_served(page)), _served(to)
+        if here == target or here.startswith(target + "/"):
+            continue   # a file named like a folder the page is in: no such portal
+        assert relative(page, to + "#x") == posixpath.relpath(target, here or ".") + "#x", (page, to)
+        checked += 1
+    assert checked > 15_000
