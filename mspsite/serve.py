@@ -30,6 +30,7 @@ from .build import make_portal
 from .csp import HEADERS
 from .errors import ContentError, MspsiteError
 from .folder import BUILD_MARKER, DEFAULT_OUTPUT, is_inside, is_output, skipped_file, skipped_folder
+from .outputs.search import OUTPUT as SEARCH_FOLDER, index_pages
 from .render import RenderedSite
 from .settings import resolve_settings
 
@@ -121,8 +122,9 @@ class LiveSite:
         with self._building:
             started = time.perf_counter()
             try:
-                # settings again each time: an edit to mspsite.yml is a change like any other
-                rendered, report = make_portal(resolve_settings(self.src, clearance=self.clearance))
+                # settings again each time: an edit to mspsite.yml is a change like any other. The search
+                # index is made after the pages are served (_index): an edit shows without waiting for it
+                rendered, report = make_portal(resolve_settings(self.src, clearance=self.clearance, search=False))
                 pages = len(rendered.site.pages)
             except ContentError as exc:
                 self._fail(tuple(d.format_text(self.root) for d in exc.report.sorted()), exc.report.summary())
@@ -135,7 +137,8 @@ class LiveSite:
                 return
             seconds = time.perf_counter() - started
             recovered = bool(self.snapshot.problems)
-            changes = self._publish(rendered)
+            old_index = {rel: data for rel, data in self.snapshot.files.items() if rel.startswith(SEARCH_FOLDER + "/")}
+            changes = self._publish(replace(rendered, files={**old_index, **rendered.files}))
             self._say_warnings(report)
             if first:
                 click.echo(f"Built {pages} pages in {seconds:.1f} s.")
@@ -144,10 +147,24 @@ class LiveSite:
                 others = f" ({changes.others} other file{'s' * (changes.others != 1)})" if changes.others else ""
                 click.echo(f"rebuilt in {seconds:.1f} s: {fixed}{changes.pages} page"
                            f"{'s' * (changes.pages != 1)} changed{others}")
+            self._index(rendered)
 
-    def _publish(self, rendered: RenderedSite) -> Changes:
+    def _index(self, rendered: RenderedSite) -> None:
+        """The search index of the pages just served, published when it is made (browsers showing a
+        page do not reload for it); if it cannot be made, search keeps the last index."""
+        try:
+            index = index_pages(rendered.files, rendered.site.partnership.language)
+        except MspsiteError as exc:
+            if not self.stopping.is_set():
+                click.echo(f"mspsite serve: {exc.format_message()}; search shows the last index", err=True)
+            return
+        self._publish(replace(rendered, files={**rendered.files, **index}), same_build=True)
+
+    def _publish(self, rendered: RenderedSite, same_build: bool = False) -> Changes:
+        """Serve a new snapshot; same_build for what completes the latest build (its search index):
+        no news for the browsers, which reload only for the pages they show."""
         old = self.snapshot
-        build = old.build + 1
+        build = old.build if same_build else old.build + 1
         signatures: dict[str, object] = dict(rendered.files)  # the bytes themselves: no copy is made
         for rel, source in rendered.copies.items():
             try:
@@ -162,7 +179,8 @@ class LiveSite:
         restyled = any(rel.endswith(PAGE_RESOURCES) and not rel.startswith("pagefind/") for rel in changed)
         self._swap(Snapshot(dict(rendered.files), dict(rendered.copies), versions, signatures,
                             resources=build if restyled else old.resources, build=build,
-                            problem_version=build if old.problems else old.problem_version, changed=pages))
+                            problem_version=build if old.problems else old.problem_version,
+                            changed=old.changed if same_build else pages))
         return Changes(pages, len(changed) - pages)
 
     def _fail(self, problems: tuple[str, ...], summary: str, crashed: Exception | None = None) -> None:

@@ -368,3 +368,26 @@ def test_only_pages_whose_bytes_changed_get_a_new_version(tmp_path):
     live._publish(RenderedSite({"a/index.html": b"a", "b/index.html": b"B", "c/index.html": b"c",
                                 "assets/portal.css": b"new css"}, {}))
     assert live.snapshot.token("a/index.html") != after.token("a/index.html")   # restyled: every page reloads
+
+
+def test_an_edit_is_served_before_the_search_index_and_the_index_follows(tmp_path, monkeypatch):
+    """Each rebuild publishes the pages first (with the last index), then its own search index as part
+    of the same build: browsers get one `build` event, and search finds the edit."""
+    from conftest import STARTER
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    shutil.copytree(STARTER, tmp_path / "p")
+    live = LiveSite(tmp_path / "p", "public")
+    published = []
+    real = live._publish
+    monkeypatch.setattr(live, "_publish", lambda rendered, same_build=False: published.append(
+        (same_build, any(rel.startswith("pagefind/") for rel in rendered.files))) or real(rendered, same_build))
+    live.rebuild(first=True)
+    index = {rel: data for rel, data in live.snapshot.files.items() if rel.startswith("pagefind/")}
+    story = next((tmp_path / "p" / "stories").glob("*.md"))
+    story.write_text(story.read_text() + "\nThe word quetzalcoatl, new in this edit.\n")
+    live.rebuild()
+    assert published == [(False, False), (True, True), (False, True), (True, True)]
+    assert live.snapshot.build == 2 and not live.snapshot.problems
+    after = {rel: data for rel, data in live.snapshot.files.items() if rel.startswith("pagefind/")}
+    assert after.keys() != index.keys() or after != index   # the index was made again, with the edit
