@@ -138,12 +138,18 @@ def site_config(data: dict) -> SiteConfig:
 
 
 def _read_mspsite_yml(src: Path) -> dict:
-    """mspsite.yml's data through the same guarded reader as every content file; {} when it is missing
-    or unreadable (loading reports why, at its line)."""
+    """mspsite.yml's data; {} when it is missing or unreadable (loading reports why, at its line)."""
+    doc = settings_document(src)
+    return doc.data if doc else {}
+
+
+def settings_document(src: Path):
+    """mspsite.yml (or .yaml) read as loading reads it, through the same guarded reader and with its
+    locations; None when it is missing or unreadable."""
     from .load import read_document   # load needs settings first; this is the one file read before
 
-    for ext in TOP_FILES["mspsite"].extensions:
+    kind = TOP_FILES["mspsite"]
+    for ext in kind.extensions:
         if (src / f"mspsite{ext}").is_file():
-            doc = read_document(src, f"mspsite{ext}", TOP_FILES["mspsite"])
-            return doc.data if doc else {}
-    return {}
+            return read_document(src, f"mspsite{ext}", kind)
+    return None

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .diagnostics import Diagnostic, Location, Report, did_you_mean, error
 from .errors import ContentError
+from .settings import settings_document
 from .yamlread import MAX_FILE_BYTES
 
 OVERRIDES = "overrides"
@@ -95,7 +96,7 @@ def load_theme(name: str, src: Path) -> Theme:
     try:
         folder = theme_folder(name, src)
     except UnusableTheme as exc:  # `check` reports it at its line; this is for callers that did not check
-        raise ContentError(Report([unusable_theme(exc, _settings_document(src))])) from None
+        raise ContentError(Report([unusable_theme(exc, settings_document(src))])) from None
     overrides = src / OVERRIDES
     dirs, static = ((overrides,) if overrides.is_dir() else ()) + (folder / "templates",), (folder / "static",)
     bundled = bundled_themes()
@@ -106,23 +107,10 @@ def load_theme(name: str, src: Path) -> Theme:
     return Theme(name, dirs, static, locale if locale.is_dir() else None, src)
 
 
-def unusable_theme(exc: UnusableTheme, settings_document) -> Diagnostic:
-    """The diagnostic for a theme: that cannot be used, at its value in mspsite.yml (a RawDocument, or None)."""
-    doc = settings_document
+def unusable_theme(exc: UnusableTheme, doc) -> Diagnostic:
+    """The diagnostic for a theme that cannot be used, at its value in mspsite.yml (doc: its RawDocument, or None)."""
     where = doc.locations.value(("theme",)) if doc is not None and "theme" in doc.data else Location("mspsite.yml")
     return error(where, exc.message, exc.hint, code="theme")
-
-
-def _settings_document(src: Path):
-    """mspsite.yml as loading reads it (with its locations), or None."""
-    from .kinds import TOP_FILES
-    from .load import read_document   # load needs the theme module: imported when needed
-
-    kind = TOP_FILES["mspsite"]
-    for ext in kind.extensions:
-        if (src / f"mspsite{ext}").is_file():
-            return read_document(src, f"mspsite{ext}", kind)
-    return None
 
 
 # -- reading theme files -------------------------------------------------------------------------------------------
