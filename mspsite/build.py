@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .assemble import build_model
-from .cache import build_key, keep_conversions, previous_build, recall_conversions, remember
+from .cache import build_key, keep_work, page_cache, previous_build, recall_work, remember
 from .diagnostics import Report
 from .i18n import translations
 from .load import load_project
@@ -32,6 +32,7 @@ class BuildResult:
     seconds: float
     report: Report     # what the check found (warnings only: errors stop the build)
     unchanged: bool = False   # the inputs were those of the portal already there: nothing was built
+    reused: int = 0           # pages whose every input was as in the last build: not rendered again
 
 
 def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None = None, *,
@@ -44,12 +45,13 @@ def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None
     key = build_key(settings)
     if last := previous_build(settings, key):         # the same inputs as the portal in the output folder
         return BuildResult(last.pages, last.files, last.bytes, time.perf_counter() - started, last.report, True)
-    recall_conversions(settings)                       # texts unchanged since the last build are not converted
+    recall_work(settings)                              # texts and files unchanged since the last build are not checked again
     portal, report = make_portal(settings, progress)
     stats = write_site(portal, settings.output, settings.source)
     remember(settings, key, len(portal.site.pages), stats.files, stats.bytes, report)
-    keep_conversions(settings)
-    return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report)
+    keep_work(settings)
+    return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report,
+                       reused=portal.reused)
 
 
 def make_portal(settings: Settings, progress: Progress | None = None) -> tuple[RenderedSite, Report]:
@@ -57,7 +59,7 @@ def make_portal(settings: Settings, progress: Progress | None = None) -> tuple[R
     partnership, report = model_and_report(settings)
     theme = load_theme(settings.site.theme, settings.source)
     site = plan_site(partnership, settings, translations(theme.locale, partnership.language).gettext)
-    rendered = render_site(site, theme, progress)
+    rendered = render_site(site, theme, progress, page_cache(settings))
     return run_outputs(OUTPUTS, settings, rendered), report
 
 

@@ -1,13 +1,19 @@
-"""The no-change rebuild: a build whose inputs are exactly those of the portal already in its
-output folder is done at once, without reading or writing anything else. And Markdown
-conversions kept from one build to the next: a text that did not change is not converted again.
+"""What a build keeps for the next, in the partnership folder's cache folder.
 
-Inputs are the partnership folder's files (name, size and modification time, as make and
-rsync judge them), the settings, mspsite's own code and themes, and the git commit (for
-"last updated" dates). The record of the last build lives in the partnership folder's
-cache folder, never in the published portal: it holds the check's warnings, which may
-name items a readership does not see. The portal in the output folder must also be as
-that build left it (the same files, sizes and times), or it is built again."""
+- The no-change rebuild: a build whose inputs are exactly those of the portal already in its
+  output folder is done at once, without reading or writing anything else. Inputs are the
+  partnership folder's files (name, size and modification time, as make and rsync judge
+  them), the settings, mspsite's own code and themes, and the git commit (for "last updated"
+  dates). The portal in the output folder must also be as that build left it (the same
+  files, sizes and times), or it is built again.
+- The work on unchanged inputs: Markdown conversions and link targets by a digest of each text,
+  and the checks that passed (passed.py).
+- The pages themselves (pagecache.py): a page is rendered again only if what it read changed.
+
+The cache folder is never published: it holds the check's warnings, and pages of every
+readership. And it is never taken from the content: everything in the partnership folder
+arrives by pull request, and a cache committed to git could hold any HTML, so a cache folder
+that git tracks is neither read nor written."""
 
 from __future__ import annotations
 
@@ -21,15 +27,17 @@ from pathlib import Path
 
 import markdown
 
-from . import __version__, markup
+from . import __version__, markup, passed
 from .diagnostics import Diagnostic, Location, Report, Severity
 from .folder import is_output, skipped_file, skipped_folder
-from .history import head_commit
+from .history import head_commit, tracked
+from .pagecache import PageCache
 from .settings import Settings
 
 CACHE = ".mspsite-cache"      # in the partnership folder; a dot-folder, so never content
 RECORD = "last-build.json"
 _UNKEYED = ("jobs", "review_base")   # settings that never change what is built
+_UNPAGED = _UNKEYED + ("output",)     # nor what a page holds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,18 +51,44 @@ class Previous:
 def build_key(settings: Settings) -> str:
     """What the portal is a function of, as one digest."""
     digest = hashlib.sha256(_code().encode())
-    fields = {k: v for k, v in dataclasses.asdict(settings).items() if k not in _UNKEYED}
-    digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
+    digest.update(_settings(settings, _UNKEYED).encode())
     _listing(digest, settings.source, skip=settings.skipped_output)
     if settings.history:
         digest.update((head_commit(settings.source) or "").encode())
     return digest.hexdigest()
 
 
+def page_cache(settings: Settings) -> PageCache | None:
+    """The pages kept from the last builds with these settings (pagecache.py)."""
+    folder = cache_folder(settings)
+    return PageCache.open(folder, hashlib.sha256(_settings(settings, _UNPAGED).encode()).hexdigest()[:24]) \
+        if folder else None
+
+
+def page_key(settings: Settings, theme, language: str, terms: dict[str, str]) -> str:
+    """What every page is made with: mspsite, the settings, the theme's templates and
+    translations, the language, and the glossary's terms (linked in every text)."""
+    digest = hashlib.sha256((_code() + markdown.__version__ + language).encode())
+    digest.update(_settings(settings, _UNPAGED).encode())
+    digest.update(json.dumps(sorted(terms.items())).encode())
+    for folder in (*theme.templates, *([theme.locale] if theme.locale else [])):
+        digest.update(f"{folder}\n".encode())
+        _listing(digest, Path(folder), skip=None)
+    return digest.hexdigest()
+
+
+def cache_folder(settings: Settings) -> Path | None:
+    """The partnership folder's cache folder, unless it came with the content. Everything in the
+    folder arrives by pull request; a cache committed to git could hold any HTML, so it is not used."""
+    if tracked(settings.source, CACHE):
+        return None
+    return settings.source / CACHE
+
+
 def previous_build(settings: Settings, key: str) -> Previous | None:
     """The last build's figures if it had these inputs and its portal is untouched; else None."""
     try:
-        record = json.loads((settings.source / CACHE / RECORD).read_text(encoding="utf-8"))
+        record = json.loads(_read(settings, RECORD))
         if record["key"] != key or record["output"] != str(settings.output.resolve()) \
                 or record["tree"] != _tree(settings.output):
             return None
@@ -66,45 +100,68 @@ def previous_build(settings: Settings, key: str) -> Previous | None:
 
 
 def remember(settings: Settings, key: str, pages: int, files: int, size: int, report: Report) -> None:
-    """Record a finished build; a partnership folder we may not write to just has no record."""
+    """Record a finished build."""
     record = {"key": key, "output": str(settings.output.resolve()), "tree": _tree(settings.output),
               "pages": pages, "files": files, "bytes": size, "diagnostics": [d.as_json() for d in report.diagnostics]}
-    folder = settings.source / CACHE
+    _write(settings, RECORD, json.dumps(record, ensure_ascii=False))
+
+
+def recall_work(settings: Settings) -> None:
+    """Start the build from the work of the last one made with this code: Markdown conversions
+    and link targets, and the documents that passed their schema."""
+    try:
+        work = json.loads(_read(settings, _work_file()))
+        conversions, checks = work["markdown"], work["passed"]
+        if not isinstance(conversions, dict) or not isinstance(checks, list):
+            raise ValueError("not a work file")
+    except (OSError, ValueError, KeyError, TypeError):   # none yet, or unreadable: do the work
+        conversions, checks = {}, []
+    markup.recall_conversions(conversions)
+    passed.recall(checks)
+
+
+def keep_work(settings: Settings) -> None:
+    """Keep this build's work for the next (only this build's: texts that left do not pile up)."""
+    name = _work_file()
+    work = {"markdown": markup.conversions(), "passed": passed.this_process()}
+    if _write(settings, name, json.dumps(work, ensure_ascii=False)):
+        for old in (settings.source / CACHE).glob("*-*.json"):   # made by other code: never valid again
+            if old.name != name and old.name.startswith(("work-", "markdown-")):
+                old.unlink(missing_ok=True)
+
+
+def _read(settings: Settings, name: str) -> str:
+    """A file of the cache folder; OSError when there is none, or none to trust."""
+    folder = cache_folder(settings)
+    if folder is None:
+        raise FileNotFoundError(name)
+    return (folder / name).read_text(encoding="utf-8")
+
+
+def _write(settings: Settings, name: str, text: str) -> bool:
+    """Replace a file of the cache folder at once; False where there is none to trust, or it
+    cannot be written (a partnership folder we may not write to just keeps nothing)."""
+    folder = cache_folder(settings)
+    if folder is None:
+        return False
     try:
         folder.mkdir(exist_ok=True)
-        partial = folder / f".{RECORD}.partial"
-        partial.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        partial.replace(folder / RECORD)
-    except OSError:
-        pass
-
-
-def recall_conversions(settings: Settings) -> None:
-    """Start the build from the Markdown conversions of the last one made with this code."""
-    try:
-        markup.recall_conversions(json.loads((settings.source / CACHE / _conversions_file()).read_text("utf-8")))
-    except (OSError, ValueError):   # none yet, or unreadable: convert
-        markup.recall_conversions({})
-
-
-def keep_conversions(settings: Settings) -> None:
-    """Keep this build's conversions for the next (only those: texts that left do not pile up)."""
-    folder, name = settings.source / CACHE, _conversions_file()
-    try:
-        folder.mkdir(exist_ok=True)
-        for old in folder.glob("markdown-*.json"):   # made by other code: never valid again
-            if old.name != name:
-                old.unlink()
         partial = folder / f".{name}.partial"
-        partial.write_text(json.dumps(markup.conversions(), ensure_ascii=False), encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
         partial.replace(folder / name)
+        return True
     except OSError:
-        pass
+        return False
 
 
-def _conversions_file() -> str:
-    # conversions depend on mspsite's code (markup, the complexity budget) and on Python-Markdown's
-    return f"markdown-{hashlib.sha256((_code() + markdown.__version__).encode()).hexdigest()[:16]}.json"
+def _settings(settings: Settings, leave_out: tuple[str, ...]) -> str:
+    fields = {k: v for k, v in dataclasses.asdict(settings).items() if k not in leave_out}
+    return json.dumps(fields, sort_keys=True, default=str)
+
+
+def _work_file() -> str:
+    # the work depends on mspsite's code (markup, the complexity budget, the schemas) and on Python-Markdown's
+    return f"work-{hashlib.sha256((_code() + markdown.__version__).encode()).hexdigest()[:16]}.json"
 
 
 @lru_cache(maxsize=1)

@@ -92,8 +92,10 @@ def build(directory: Path, output: Path | None, clearance: str, site_url: str | 
         click.echo(f"{out} is up to date: nothing changed since it was built ({result.pages} pages; checked in "
                    f"{result.seconds:.1f} s); {said}.")
     else:
+        reused = f"; {result.reused} pages unchanged since the last build were not rendered again" \
+            if result.reused else ""
         click.echo(f"Built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) into {out} "
-                   f"in {result.seconds:.1f} s; {said}.")
+                   f"in {result.seconds:.1f} s{reused}; {said}.")
 
 
 @cli.command()

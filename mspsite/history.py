@@ -46,3 +46,8 @@ def head_commit(src: Path) -> str | None:
     """The commit checked out in the folder's repository, or None outside git."""
     out = _git(src, "rev-parse", "HEAD")
     return None if out is None else out.strip()
+
+
+def tracked(src: Path, path: str) -> bool:
+    """Whether git tracks anything at path (a file or a folder) below src."""
+    return bool(_git(src, "ls-files", "-z", "--", path))

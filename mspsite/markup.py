@@ -75,40 +75,54 @@ def convert(text: str, md: markdown.Markdown | None = None, budget: bool = True)
 
 
 class _Converted:
-    """Each text's HTML, converted once per process. A build may start from the conversions of an
-    earlier one (cache.py keeps them on disk, by a digest of each text): a text that did not
-    change is not converted again."""
+    """Each text's HTML and link targets, found once per process. A build may start from those
+    of an earlier one (cache.py keeps them on disk, by a digest of each text): a text that did
+    not change is not converted or searched for links again."""
 
     LIMIT = 200_000   # texts: the HTML is about the size of the text, so a large portal's fit
 
     def __init__(self):
-        self.html: dict[str, tuple[str, str]] = {}   # text -> (its digest, its HTML)
-        self.earlier: dict[str, str] = {}            # digest -> HTML, from an earlier build
+        self.html: dict[str, list] = {}      # text -> [its digest, its HTML, its link targets or None]
+        self.earlier: dict[str, list] = {}   # digest -> [HTML, link targets or None], from an earlier build
 
-    def get(self, text: str) -> str:
+    def _known(self, text: str) -> list:
         known = self.html.get(text)
         if known is None:
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-            html = self.earlier.get(digest)
-            if html is None:
-                html = _convert(text, None, True)   # a text beyond the budget raises: never kept
+            earlier = self.earlier.get(digest)
+            if earlier is None:
+                earlier = [_convert(text, None, True), None]   # a text beyond the budget raises: never kept
             if len(self.html) >= self.LIMIT:
                 self.html.clear()
-            known = self.html[text] = (digest, html)
-        return known[1]
+            known = self.html[text] = [digest, *earlier]
+        return known
+
+    def get(self, text: str) -> str:
+        return self._known(text)[1]
+
+    def targets(self, text: str) -> list[tuple[str, str]]:
+        known = self._known(text)
+        if known[2] is None:
+            parser = _Targets()
+            parser.feed(known[1])
+            known[2] = [tuple(found) for found in parser.found]
+        return known[2]
 
 
 _CONVERTED = _Converted()
 
 
-def recall_conversions(earlier: dict[str, str]) -> None:
-    """Start from an earlier build's conversions (digest of the text -> HTML)."""
-    _CONVERTED.earlier = earlier
+def recall_conversions(earlier: dict[str, list]) -> None:
+    """Start from an earlier build's conversions (digest of the text -> [HTML, link targets or None]);
+    entries of any other shape (a damaged file) are left out."""
+    _CONVERTED.earlier = {digest: entry for digest, entry in earlier.items()
+                          if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                          and (entry[1] is None or isinstance(entry[1], list))}
 
 
-def conversions() -> dict[str, str]:
+def conversions() -> dict[str, list]:
     """The conversions made or used in this process, by digest of the text, for a later build."""
-    return dict(_CONVERTED.html.values())
+    return {digest: [html, targets] for digest, html, targets in _CONVERTED.html.values()}
 
 
 def _convert(text: str, md: markdown.Markdown | None, budget: bool) -> str:
@@ -168,6 +182,4 @@ class _Targets(HTMLParser):
 def link_targets(text: str) -> list[tuple[str, str]]:
     """(tag, url) of every link and embedded resource as written, in document order.
     Raises TooComplex for a text beyond the budget."""
-    parser = _Targets()
-    parser.feed(convert(text))
-    return parser.found
+    return [(tag, url) for tag, url in _CONVERTED.targets(text)]

@@ -2,7 +2,8 @@
 
 Pages are pure functions of the plan and the theme, so they can be rendered anywhere. The
 workers are forked from the build: they start with the renderer, its compiled templates and
-every Markdown text already converted (markup's cache), and send back only bytes. Results are
+every Markdown text already converted (markup's cache), and send back each page's bytes and
+what it read. Results are
 merged in page order, so the site is byte-identical to one rendered page by page.
 
 Forking is only safe in a process with no other threads (a thread holding a lock at the fork
@@ -18,7 +19,7 @@ import threading
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .render import Renderer, RenderedPage
 
 MIN_PAGES = 200   # below this, starting the workers costs more than it saves
 
@@ -35,32 +36,26 @@ def jobs_for(pages: int, jobs: int | None) -> int:
     return wanted
 
 
-def render_in_processes(renderer: Renderer, jobs: int, progress: Callable[[int, int], None] | None):
-    """(files, copies, targets) of every page, rendered by `jobs` forked workers, merged in page order.
+def render_in_processes(renderer: Renderer, indices: list[int], jobs: int,
+                        done: Callable[[int], None]) -> dict[int, RenderedPage]:
+    """The pages at indices, rendered by `jobs` forked workers; done(n) as each batch of n is back.
     A page that fails is rendered again here, so its error is raised as rendering it alone raises it."""
     global _renderer
     pages = renderer.site.pages
-    size = max(1, len(pages) // (jobs * 8))   # small enough to even out slow pages, large enough to batch
-    chunks = [range(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
-    files: dict[str, bytes] = {}
-    copies: dict = {}
-    targets: dict = {}
+    size = max(1, len(indices) // (jobs * 8))   # small enough to even out slow pages, large enough to batch
+    chunks = [indices[i:i + size] for i in range(0, len(indices), size)]
+    made: dict[int, RenderedPage] = {}
     _renderer = renderer
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet) as pool:
-            for chunk, (made, failed, their_copies, their_targets) in zip(chunks, pool.imap(_render, chunks)):
+            for chunk, (results, failed) in zip(chunks, pool.imap(_render, chunks)):
                 if failed is not None:
                     renderer.page(pages[failed])   # raises the page's own error, located
-                files.update(made)
-                copies.update(their_copies)
-                for target, linked in their_targets.items():
-                    targets.setdefault(target, linked)
-                if progress:
-                    for done in chunk:
-                        progress(done + 1, len(pages))
+                made.update(zip(chunk, results))
+                done(len(chunk))
     finally:
         _renderer = None
-    return files, copies, targets
+    return made
 
 
 def _quiet() -> None:
@@ -69,14 +64,12 @@ def _quiet() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _render(chunk: range):
+def _render(chunk: list[int]):
     renderer = _renderer
-    renderer.targets.clear()   # what this chunk links, for the build to merge in page order
-    renderer.links.copies.clear()
-    made = {}
+    results = []
     for index in chunk:
         try:
-            made[renderer.file_of(index)] = renderer.page(renderer.site.pages[index]).encode("utf-8")
+            results.append(renderer.page(renderer.site.pages[index]))
         except Exception:   # not every exception pickles (ContentError holds a Report): say which page
-            return made, index, {}, {}
-    return made, None, dict(renderer.links.copies), dict(renderer.targets)
+            return results, index
+    return results, None

@@ -18,7 +18,9 @@ from markupsafe import Markup
 from . import charts, figures
 from .model import label
 from .iati.codelists import codelist
+from .cache import page_key
 from .csp import POLICY
+from .dependencies import Digests, Reads, Recorder, Unstable, digest, record_reads
 from .diagnostics import Location
 from .labels import translated_labels
 from .outputs.opendata import DATA_TABLES
@@ -28,6 +30,7 @@ from .errors import MspsiteError
 from .folder import is_inside
 from .kinds import translation_base
 from .markup import URL_SCHEMES, to_html
+from .pagecache import KeptPage, PageCache
 from .parallel import jobs_for, render_in_processes
 from .plan import PlannedPage, Site
 from .terms import Glossary
@@ -53,15 +56,16 @@ class RenderedSite:
     copies: dict[str, Path]   # relative output path -> source file to copy (media: images, PDFs)
     links: dict[str, LinkedFrom] = field(default_factory=dict, compare=False)  # linked file -> where first linked
     site: Site | None = field(default=None, compare=False, repr=False)   # the plan the pages were rendered from
+    reused: int = field(default=0, compare=False)   # pages taken unchanged from the last build (pagecache.py)
 
 
 class _Links:
     """Resolves links in Markdown: item source files become item pages, media files
     are copied, anything else local (or hidden at this clearance) becomes plain text."""
 
-    def __init__(self, site: Site, src: Path):
-        self.src = src
-        self.copies: dict[str, Path] = {}
+    def __init__(self, site: Site, src: Path, recorder: Recorder):
+        self.src, self.recorder = src, recorder
+        self.used: dict[str, None] = {}   # media files the page being rendered uses, in order
         self.pages: dict[str, str] = {}
         for page in site.pages:
             if page.source and page.source not in self.pages:
@@ -88,22 +92,36 @@ class _Links:
 
         return resolve
 
-    def target(self, rel: str) -> str | None:
+    def target(self, rel: str, use: bool = True) -> str | None:
         """The portal URL for a file in the partnership folder, or None."""
+        if use:
+            self.recorder.name(LINK + rel)
         page = self.pages.get(rel) or self.pages.get(translation_base(rel))
         if page is not None:
             return page
-        return self.media(rel)
+        return self.media(rel, use)
 
-    def media(self, rel: str | None) -> str | None:
+    def media(self, rel: str | None, use: bool = True) -> str | None:
         """The URL of a media file, copied under its own name, or None."""
+        if use:
+            self.recorder.name(MEDIA + str(rel))
         if not rel or rel.startswith("../") or not rel.startswith("media/"):
             return None
         path = self.src / rel
         if not path.is_file() or path.is_symlink() or not is_inside(self.src, path):
             return None
-        self.copies[rel] = path
+        if use:
+            self.used[rel] = None
         return file_url(rel)
+
+    def lookup(self, name: str) -> str | None:
+        """A link or media lookup again, by its dependency name, without using what it finds."""
+        if name.startswith(LINK):
+            return self.target(name[len(LINK):], use=False)
+        return self.media(name[len(MEDIA):], use=False) if name.startswith(MEDIA) else None
+
+
+LINK, MEDIA = "l\0", "m\0"   # dependency names of link and media lookups (dependencies.py)
 
 
 @lru_cache(maxsize=100_000)   # a summary shows on its page, in lists, cards and the meta description
@@ -116,17 +134,31 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page's HTML, what it read, the files it linked (each at the template line that
+    first did) and the media files it used."""
+
+    html: bytes
+    reads: list[str]
+    links: dict[str, LinkedFrom]
+    media: tuple[str, ...]
+
+
 class Renderer:
     def __init__(self, site: Site, theme: Theme, overrides_globals: dict | None = None):
         p = site.partnership
         self.site, self.theme, self.src = site, theme, site.settings.source
-        self.links = _Links(site, self.src)
-        self.targets: dict[str, LinkedFrom] = {}     # every file a template linked to -> where it first did
+        self.recorder = Recorder()
+        self.links = _Links(site, self.src, self.recorder)
+        self.targets: dict[str, LinkedFrom] = {}     # every file the page being rendered links -> where it first did
+        self._lines: dict[tuple[str, int], Location] = {}
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locale, p.language)
         self.env = template_environment(ThemeLoader(theme.templates, self.src))
         self.env.install_gettext_translations(self.gettext, newstyle=True)
-        self.glossary = Glossary({name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)})
+        self.terms = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
+        self.glossary = Glossary(self.terms)
         labels = translated_labels(self.gettext.gettext)
         self.env.globals.update(
             p=p, site=site, config=p.config, fmt=self.formats, factors=FACTORS, charts=self._charts(),
@@ -140,6 +172,7 @@ class Renderer:
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
             factor_title=self.env.globals["factor_title"], label=label)
         self.env.tests["contains_key"] = lambda mapping, key: key in mapping
+        record_reads(self.env, self.recorder, p, site)
 
     def _charts(self):
         """The chart functions with this portal's translations bound in."""
@@ -150,7 +183,7 @@ class Renderer:
     # -- template helpers: each reads the page being rendered from the context ----------------
     def link(self, page_url: str, to: str) -> str:
         target = file_of(to)
-        if target not in self.targets:   # the frame walk once per file, not once per link: pages link a lot
+        if target not in self.targets:   # the frame walk once per file and page, not once per link
             self.targets[target] = LinkedFrom(page_url, self._template_line())
         if page_url == "404.html" and self.site.site_url:
             # served in place of any missing page, at any depth: only root-relative links work
@@ -167,8 +200,10 @@ class Renderer:
         if frame is None:   # not called from a template: the theme is all we can name
             return template_location(self.src, str(self.theme.templates[-1]), 1)
         template = frame.f_globals["__jinja_template__"]
-        return template_location(self.src, template.filename or str(self.theme.templates[-1] / template.name),
-                                 template.get_corresponding_lineno(frame.f_lineno))
+        line = (template.filename or str(self.theme.templates[-1] / template.name), frame.f_lineno)
+        if line not in self._lines:
+            self._lines[line] = template_location(self.src, line[0], template.get_corresponding_lineno(line[1]))
+        return self._lines[line]
 
     @pass_context
     def _url(self, ctx, target) -> str:
@@ -192,32 +227,66 @@ class Renderer:
         html = self.glossary.link(html, ctx["linked_terms"], relative(page.url, "glossary/"))
         return Markup(html)
 
-    def page(self, page: PlannedPage) -> str:
+    def page(self, page: PlannedPage) -> RenderedPage:
+        """One page, with what it read and linked."""
+        reads = self.recorder.reads = Reads()
+        self.targets, self.links.used = {}, {}
         try:
             template = self.env.get_template(page.template)
-            return template.render(page=page, linked_terms=set(), **page.context)
+            html = template.render(page=page, linked_terms=set(), **page.context)
         except MspsiteError:
             raise
         except Exception as exc:  # a template error, or a helper given wrong arguments: say where
             raise template_failure(exc, self.theme, page.template, page.url) from None
+        finally:
+            self.recorder.reads = None
+        return RenderedPage(html.encode("utf-8"), reads.keys(), self.targets, tuple(self.links.used))
 
-    def render(self, progress=None) -> RenderedSite:
+    def render(self, progress=None, cache: PageCache | None = None) -> RenderedSite:
+        """Every page, each taken from the cache when nothing it is made of changed."""
         pages = self.site.pages
-        jobs = jobs_for(len(pages), self.site.settings.jobs)
-        if jobs > 1 and self._compiled(pages):
-            files, copies, targets = render_in_processes(self, jobs, progress)
+        digests = Digests(self.site.partnership, self.site, self.links.lookup)
+        made: dict[int, RenderedPage | KeptPage] = {}
+        keys: list[str | None] = [None] * len(pages)
+        if cache:
+            made_with = page_key(self.site.settings, self.theme, self.site.partnership.language, self.terms)
+            for index, page in enumerate(pages):
+                keys[index] = key = self._key(made_with, page)
+                if key and (kept := cache.kept(page.url, key, digests)):
+                    made[index] = kept
+        todo = [i for i in range(len(pages)) if i not in made]
+        done = _Done(progress, len(made), len(pages))
+        jobs = jobs_for(len(todo), self.site.settings.jobs)
+        if jobs > 1 and self._compiled(pages[i] for i in todo):
+            made.update(render_in_processes(self, todo, jobs, done))
         else:
-            files = {}
-            for done, page in enumerate(pages, start=1):
-                files[file_of(page.url)] = self.page(page).encode("utf-8")
-                if progress:
-                    progress(done, len(pages))
-            copies, targets = dict(self.links.copies), dict(self.targets)
+            for i in todo:
+                made[i] = self.page(pages[i])
+                done(1)
+        files, copies, targets = {}, {}, {}
+        for index, page in enumerate(pages):   # in page order: the same site however it was made
+            result = made[index]
+            files[file_of(page.url)] = result.html
+            for target, linked in result.links.items():
+                targets.setdefault(target, linked if isinstance(linked, LinkedFrom) else LinkedFrom(page.url, linked))
+            for rel in result.media:
+                copies[rel] = self.src / rel
+            if keys[index] and isinstance(result, RenderedPage):
+                cache.keep(page.url, keys[index], result.reads, result.html,
+                           {t: w.template for t, w in result.links.items()}, result.media)
+        if cache:
+            cache.save({page.url for page in pages}, digests)
         files.update({ASSETS + rel: data for rel, data in static_files(self.theme).items()})
-        return RenderedSite(files, copies, targets, self.site)
+        return RenderedSite(files, copies, targets, self.site, len(pages) - len(todo))
 
-    def file_of(self, index: int) -> str:
-        return file_of(self.site.pages[index].url)
+    @staticmethod
+    def _key(made_with: str, page: PlannedPage) -> str | None:
+        """What a page is apart from what its templates read: its plan entry, and what every
+        page is made with (mspsite, the settings, the theme...); None if it cannot be digested."""
+        try:
+            return digest(made_with, page)
+        except Unstable:
+            return None
 
     def _compiled(self, pages) -> bool:
         """Compile every template the pages use once, before the workers fork; False if one fails
@@ -230,7 +299,22 @@ class Renderer:
         return True
 
 
-def render_site(site: Site, theme: Theme, progress=None) -> RenderedSite:
-    """Every planned page as HTML, and the theme's assets; progress(done, total) after each page."""
-    return Renderer(site, theme).render(progress)
+class _Done:
+    """Progress as pages are made: those kept from the last build count as done at once."""
+
+    def __init__(self, progress, done: int, total: int):
+        self.progress, self.done, self.total = progress, done, total
+        if progress and done:
+            progress(done, total)
+
+    def __call__(self, pages: int) -> None:
+        self.done += pages
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def render_site(site: Site, theme: Theme, progress=None, cache: PageCache | None = None) -> RenderedSite:
+    """Every planned page as HTML, and the theme's assets; progress(done, total) after each page.
+    With a cache, pages whose every input is unchanged since the last build are not rendered again."""
+    return Renderer(site, theme).render(progress, cache)
 

@@ -11,6 +11,9 @@ from .kinds import FOLDERS, TOP_FILES
 from .schemas import schema_files
 
 SCHEMA_FOLDER = ".schemas"
+# What a build makes is never content: the portal, and the cache of earlier builds (a cache
+# committed to git is not used, see cache.py).
+GITIGNORE = "site/\n.mspsite-cache/\n"
 
 
 def modeline(rel: str) -> str | None:
@@ -38,6 +41,9 @@ def create_starter(target: Path, force: bool = False) -> list[str]:
         (target / SCHEMA_FOLDER).mkdir(parents=True, exist_ok=True)
         (target / SCHEMA_FOLDER / name).write_text(text, encoding="utf-8")
         written.append(f"{SCHEMA_FOLDER}/{name}")
+    if not (target / ".gitignore").exists():
+        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        written.append(".gitignore")
     return written
 
 

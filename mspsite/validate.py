@@ -7,7 +7,7 @@ import re
 
 from jsonschema.exceptions import ValidationError
 
-from . import crossrefs, links
+from . import crossrefs, links, passed
 from .diagnostics import Diagnostic, Report, did_you_mean, error
 from .load import RawDocument, RawProject
 from .media import check_media
@@ -38,9 +38,14 @@ def validate(raw: RawProject, settings: Settings) -> Report:
 
 
 def schema_diagnostics(doc: RawDocument) -> list[Diagnostic]:
+    known = passed.key("schema", doc.kind.name, doc.data)
+    if passed.before(known):
+        return []
     found = []
     for exc in validator(doc.kind.name).iter_errors(doc.data):
         found.extend(_convert(exc, doc))
+    if not found:
+        passed.passes(known)
     return found
 
 

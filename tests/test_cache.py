@@ -71,25 +71,40 @@ def test_a_folder_that_cannot_hold_the_record_still_builds(src, monkeypatch):
     assert not build(src, history=False, search=False).unchanged   # no record, so no shortcut: still right
 
 
-def test_a_later_build_converts_only_the_markdown_that_changed(src, monkeypatch):
-    """Conversions are kept in the cache folder by a digest of each text: a new process (here: an
-    emptied memory) converts only the edited text, and the portal is what a fresh build makes."""
-    from mspsite import markup
+def test_a_later_build_converts_and_checks_only_what_changed(src, monkeypatch):
+    """Conversions and schema passes are kept in the cache folder by a digest of each text and
+    document: a new process (here: emptied memory) converts only the edited text, checks only the
+    edited document against its schema, and the portal is what a fresh build makes."""
+    from mspsite import markup, passed, validate
 
-    converted = []
+    converted, checked = [], []
     real = markup._convert
     monkeypatch.setattr(markup, "_convert", lambda text, md, budget: converted.append(text) or real(text, md, budget))
-    monkeypatch.setattr(markup, "_CONVERTED", markup._Converted())   # nothing from earlier tests in this process
+    real_validator = validate.validator
+    monkeypatch.setattr(validate, "validator", lambda kind: checked.append(kind) or real_validator(kind))
+
+    def new_process():
+        monkeypatch.setattr(markup, "_CONVERTED", markup._Converted())   # nothing from earlier builds in memory
+        passed.forget()
+        converted.clear()
+        checked.clear()
+
+    new_process()
     build(src, history=False, search=False)
-    assert len(converted) > 10
+    assert len(converted) > 10 and len(checked) > 10
     story = src / "stories" / "draft.md"
     story.write_text(story.read_text().replace("Text.", "A new paragraph, *edited*."))
-    monkeypatch.setattr(markup, "_CONVERTED", markup._Converted())   # as in a new process
-    converted.clear()
+    new_process()
     build(src, history=False, search=False)
     assert converted == ["A new paragraph, *edited*.\n"]
+    assert checked == []   # the story's fields are as they were: only its body changed
+    story.write_text(story.read_text().replace("title: A second draft", "title: A third draft")
+                     .replace("title: A draft", "title: A third draft"))
+    new_process()
+    build(src, history=False, search=False)
+    assert checked == ["story"]
     fresh = build(src, src.parent / "fresh", history=False, search=False)   # another output: built anew
     assert not fresh.unchanged
     for page in (src / "site").rglob("*.html"):
         assert page.read_bytes() == (src.parent / "fresh" / page.relative_to(src / "site")).read_bytes()
-    assert [p.name for p in (src / CACHE).glob("markdown-*.json")] != []
+    assert [p.name for p in (src / CACHE).glob("work-*.json")] != []

@@ -30,6 +30,7 @@ def test_new_project_passes_strict_check(tmp_path: Path):
     assert first == "# yaml-language-server: $schema=../.schemas/stakeholder.schema.json"
     assert (tmp_path / "p" / "mspsite.yml").read_text().startswith(
         "# yaml-language-server: $schema=.schemas/mspsite.schema.json\n")
+    assert (tmp_path / "p" / ".gitignore").read_text().splitlines() == ["site/", ".mspsite-cache/"]
     result = run("check", tmp_path / "p", "--strict")
     assert result.exit_code == 0, result.output
 

@@ -21,11 +21,29 @@ SCRIPT = textwrap.dedent("""
     def portal(src, jobs):
         return make_portal(resolve_settings(src, history=False, search=False, jobs=jobs))[0]
 
-    one, two = portal(sample, 1), portal(sample, 2)
-    assert parallel.jobs_for(len(two.site.pages), 2) == 2
-    assert list(one.files) == list(two.files), "the same files in the same order"
-    assert [rel for rel in one.files if one.files[rel] != two.files[rel]] == []
-    assert one.copies == two.copies and one.links == two.links
+    def same(one, two):
+        assert list(one.files) == list(two.files), "the same files in the same order"
+        assert [rel for rel in one.files if one.files[rel] != two.files[rel]] == []
+        assert list(one.copies) == list(two.copies) and one.links == two.links
+
+    def fresh(name):   # a copy without the page cache: every page is rendered
+        shutil.copytree(sample, Path(tmp) / name, ignore=shutil.ignore_patterns(".mspsite-cache", "site"))
+        return Path(tmp) / name
+
+    def edit(src):
+        story = src / "stories" / "stove-on-credit.md"
+        story.write_text(story.read_text() + "\\nOne more line.\\n")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one, two = portal(fresh("one"), 1), portal(fresh("two"), 2)
+        assert parallel.jobs_for(len(two.site.pages), 2) == 2 and two.reused == 0
+        same(one, two)
+        edit(Path(tmp) / "one")
+        edit(Path(tmp) / "two")
+        one = portal(Path(tmp) / "one", 1)
+        two = portal(Path(tmp) / "two", 2)   # the workers render what changed, the rest is kept
+        assert 0 < two.reused < len(two.site.pages) - 1, two.reused
+        same(one, two)
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "p"

@@ -386,7 +386,7 @@ def test_long_lists_are_split_into_pages_and_each_page_stays_small(monkeypatch):
     assert [len(pg.context["listed"]) for pg in log] == [PAGE_SIZE, PAGE_SIZE, 50]
     assert [d.id for pg in log for d in pg.context["listed"]] == [d.id for d in many]
     assert log[1].title == "Decision log, page 2" and log[1].parents[-1] == ("Decision log", "governance/decisions/")
-    html = Renderer(site, load_theme("portal", SAMPLE)).page(log[1])
+    html = Renderer(site, load_theme("portal", SAMPLE)).page(log[1]).html.decode()
     assert '<a href="../../index.html" rel="prev">Previous page</a>' in html
     assert '<span aria-current="page">2</span>' in html and '<a href="../3/index.html" rel="next">' in html
     assert len(html.encode()) < 150_000 and html.count('<tr data-body=') == PAGE_SIZE
@@ -406,6 +406,6 @@ def test_home_page_shows_a_fixed_number_of_headline_results(monkeypatch):
     model = load(settings)
     goals = tuple(dataclasses.replace(model.goals[i % len(model.goals)], id=f"goal-{i:02d}") for i in range(40))
     site = plan_site(dataclasses.replace(model, goals=goals), settings, lambda s: s)
-    html = Renderer(site, load_theme("portal", SAMPLE)).page(site.pages[0])
+    html = Renderer(site, load_theme("portal", SAMPLE)).page(site.pages[0]).html.decode()
     assert html.count('class="card result-card"') == 6
     assert '<a href="goals/index.html">All 40 goals and their results</a>' in html

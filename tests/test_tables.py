@@ -160,7 +160,7 @@ def renderer(tmp_path_factory):
 
 
 def _render(renderer, *tables) -> str:
-    return renderer.page(PlannedPage("finances/", "tables.html", "Tables", "finances", context={"tables": tables}))
+    return renderer.page(PlannedPage("finances/", "tables.html", "Tables", "finances", context={"tables": tables})).html.decode()
 
 
 def test_an_override_renders_any_table_with_the_theme_macro(renderer):
