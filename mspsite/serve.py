@@ -115,6 +115,9 @@ class LiveSite:
         self._building = threading.Lock()     # the first build and the watcher's rebuilds never overlap
         self._warnings = ""
         self._watcher: threading.Thread | None = None
+        self._indexing = threading.Condition()   # guards the two below
+        self._waiting: tuple[RenderedSite, int] | None = None   # the latest build still without its index
+        self._indexer: threading.Thread | None = None
 
     # -- building ------------------------------------------------------------------------
     def rebuild(self, first: bool = False) -> None:
@@ -147,9 +150,35 @@ class LiveSite:
                 others = f" ({changes.others} other file{'s' * (changes.others != 1)})" if changes.others else ""
                 click.echo(f"rebuilt in {seconds:.1f} s: {fixed}{changes.pages} page"
                            f"{'s' * (changes.pages != 1)} changed{others}")
-            self._index(rendered)
+            self._index_later(rendered, self.snapshot.build)
 
-    def _index(self, rendered: RenderedSite) -> None:
+    # -- the search index, made beside the next rebuilds ---------------------------------------
+    def _index_later(self, rendered: RenderedSite, build: int) -> None:
+        """Make the search index of a build in the background: the next edit is rebuilt meanwhile.
+        One index is made at a time, always of the latest build; one overtaken while made is dropped."""
+        with self._indexing:
+            self._waiting = (rendered, build)
+            if self._indexer is None:
+                self._indexer = threading.Thread(target=self._index_waiting, name="mspsite-search-index",
+                                                 daemon=True)
+                self._indexer.start()
+
+    def _index_waiting(self) -> None:
+        while True:
+            with self._indexing:
+                if self._waiting is None or self.stopping.is_set():
+                    self._indexer = None
+                    self._indexing.notify_all()
+                    return
+                (rendered, build), self._waiting = self._waiting, None
+            self._index(rendered, build)
+
+    def indexed(self, timeout: float | None = None) -> bool:
+        """Wait until the latest build's search index is made (or given up); False on timeout."""
+        with self._indexing:
+            return self._indexing.wait_for(lambda: self._indexer is None, timeout)
+
+    def _index(self, rendered: RenderedSite, build: int) -> None:
         """The search index of the pages just served, published when it is made (browsers showing a
         page do not reload for it); if it cannot be made, search keeps the last index."""
         try:
@@ -158,12 +187,19 @@ class LiveSite:
             if not self.stopping.is_set():
                 click.echo(f"mspsite serve: {exc.format_message()}; search shows the last index", err=True)
             return
-        self._publish(replace(rendered, files={**rendered.files, **index}), same_build=True)
+        self._publish(replace(rendered, files={**rendered.files, **index}), same_build=build)
 
-    def _publish(self, rendered: RenderedSite, same_build: bool = False) -> Changes:
-        """Serve a new snapshot; same_build for what completes the latest build (its search index):
-        no news for the browsers, which reload only for the pages they show."""
-        old = self.snapshot
+    def _publish(self, rendered: RenderedSite, same_build: int | None = None) -> Changes:
+        """Serve a new snapshot; same_build (a build number) for what completes that build (its search
+        index): no news for the browsers, which reload only for the pages they show. Dropped if a
+        later build was served meanwhile."""
+        with self._published:
+            old = self.snapshot
+            if same_build is not None and old.build != same_build:
+                return Changes(0, 0)
+            return self._publish_over(old, rendered, same_build is not None)
+
+    def _publish_over(self, old: Snapshot, rendered: RenderedSite, same_build: bool) -> Changes:
         build = old.build if same_build else old.build + 1
         signatures: dict[str, object] = dict(rendered.files)  # the bytes themselves: no copy is made
         for rel, source in rendered.copies.items():
@@ -249,6 +285,7 @@ class LiveSite:
 
     def stop(self) -> None:
         self.stopping.set()
+        self.indexed(timeout=5)   # Pagefind is stopped with the process group; don't publish after it
         with self._published:
             self._published.notify_all()   # open event streams end
         if self._watcher is not None:

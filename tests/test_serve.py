@@ -370,6 +370,20 @@ def test_only_pages_whose_bytes_changed_get_a_new_version(tmp_path):
     assert live.snapshot.token("a/index.html") != after.token("a/index.html")   # restyled: every page reloads
 
 
+def test_a_search_index_overtaken_by_a_later_build_is_dropped(tmp_path):
+    """Indexes are made beside the next rebuilds: one finished after a newer build was served
+    would put the old pages back, so it is not published."""
+    live = LiveSite(tmp_path, "public")
+    live._publish(RenderedSite({"a/index.html": b"old"}, {}))
+    made_for = live.snapshot.build
+    live._publish(RenderedSite({"a/index.html": b"new"}, {}))
+    late = live._publish(RenderedSite({"a/index.html": b"old", "pagefind/x.pf_index": b"1"}, {}), same_build=made_for)
+    assert (late.pages, late.others) == (0, 0)
+    assert live.snapshot.files == {"a/index.html": b"new"} and live.snapshot.build == made_for + 1
+    live._publish(RenderedSite({"a/index.html": b"new", "pagefind/x.pf_index": b"2"}, {}), same_build=made_for + 1)
+    assert live.snapshot.files["pagefind/x.pf_index"] == b"2" and live.snapshot.build == made_for + 1
+
+
 def test_an_edit_is_served_before_the_search_index_and_the_index_follows(tmp_path, monkeypatch):
     """Each rebuild publishes the pages first (with the last index), then its own search index as part
     of the same build: browsers get one `build` event, and search finds the edit."""
@@ -380,13 +394,15 @@ def test_an_edit_is_served_before_the_search_index_and_the_index_follows(tmp_pat
     live = LiveSite(tmp_path / "p", "public")
     published = []
     real = live._publish
-    monkeypatch.setattr(live, "_publish", lambda rendered, same_build=False: published.append(
-        (same_build, any(rel.startswith("pagefind/") for rel in rendered.files))) or real(rendered, same_build))
+    monkeypatch.setattr(live, "_publish", lambda rendered, same_build=None: published.append(
+        (same_build is not None, any(rel.startswith("pagefind/") for rel in rendered.files))) or real(rendered, same_build))
     live.rebuild(first=True)
+    assert live.indexed(timeout=60)
     index = {rel: data for rel, data in live.snapshot.files.items() if rel.startswith("pagefind/")}
     story = next((tmp_path / "p" / "stories").glob("*.md"))
     story.write_text(story.read_text() + "\nThe word quetzalcoatl, new in this edit.\n")
     live.rebuild()
+    assert live.indexed(timeout=60)
     assert published == [(False, False), (True, True), (False, True), (True, True)]
     assert live.snapshot.build == 2 and not live.snapshot.problems
     after = {rel: data for rel, data in live.snapshot.files.items() if rel.startswith("pagefind/")}
