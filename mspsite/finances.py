@@ -24,6 +24,7 @@ class Finances:
 
     totals: figures.Totals
     tables: dict[str, Table]
+    itemised: tuple[str, ...] = ()   # the tables with a row per budget line, which may be long
 
 
 def all_periods_finances(periods: tuple[m.BudgetPeriod, ...], gettext) -> Finances:
@@ -36,9 +37,8 @@ def all_periods_finances(periods: tuple[m.BudgetPeriod, ...], gettext) -> Financ
 def period_finances(period: m.BudgetPeriod, gettext, language: str) -> Finances:
     """A budget page: the period's figures, then every line."""
     t = figures.totals([period])
-    tables = [*totals_tables(t, gettext), income_lines(period, gettext, Formats(language, period.currency)),
-              expenditure_lines(period, gettext)]
-    return Finances(t, {x.name: x for x in tables})
+    lines = [income_lines(period, gettext, Formats(language, period.currency)), expenditure_lines(period, gettext)]
+    return Finances(t, {x.name: x for x in (*totals_tables(t, gettext), *lines)}, tuple(x.name for x in lines))
 
 
 def totals_tables(t: figures.Totals, gettext) -> list[Table]:

@@ -5,6 +5,7 @@ public, finances and reports for funders, the governance record for partners."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from .kinds import ITEM_KINDS, KINDS, Kind
 from .model import label
 from .reporting import report_figures
 from .settings import Settings
+from .tables import Table
 from .urls import url_of
 
 
@@ -39,6 +41,9 @@ class PlannedPage:
 # 150 KB; the whole list is in the open-data downloads.
 PAGE_SIZE = 100
 SITEMAP_PAGE_SIZE = 500
+# Rows of a long table on one page: a report page shows up to six tables with a row per item (results,
+# decisions, partners, ...), so it stays well under 150 KB with each cut to half a list page.
+TABLE_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,19 @@ class Pagination:
     @property
     def next(self) -> str | None:
         return self.urls[self.number] if self.number < len(self.urls) else None
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """The rows of a long table that one page shows; the other rows are on the other pages of `pagination`."""
+    table: Table                 # this page's rows; the totals (of every row) on the first page only
+    first: int                   # this page's first row, counted from 1 through the whole table
+    count: int                   # rows in the whole table
+    pagination: Pagination
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.table.rows) - 1
 
 
 @dataclass(frozen=True)
@@ -102,8 +120,7 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
         """A page listing items (the `listed` ones, when given, in the order shown, split into pages
         of `size`); the item pages under its URL have it in their breadcrumb."""
         parents = [home, *_crumbs(lists, url)]
-        chunks = [listed[i:i + size] for i in range(0, len(listed), size)] if listed and len(listed) > size \
-            else [listed]
+        chunks = _chunks(listed, size) if listed else [listed]
         urls = tuple(url if k == 0 else f"{url}page/{k + 1}/" for k in range(len(chunks)))
         for k, chunk in enumerate(chunks):
             more = {} if listed is None else {"listed": chunk, "pagination": Pagination(k + 1, urls)}
@@ -112,14 +129,22 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
                 audience=audience, **more, **context)
         lists[url], sections[url] = (title, url), section
 
-    def items(kind: Kind, **context) -> None:
-        """The page of every item of a kind (context: name -> function of the item, for its page)."""
+    def items(kind: Kind, continued: tuple[str, str] | None = None, **context) -> None:
+        """The page of every item of a kind (context: name -> function of the item, for its page).
+        continued: (the context value that has tables, the template of a page a long one continues on)."""
         crumbs = _crumbs(lists, kind.section)
         section = sections[crumbs[0][1]] if crumbs else kind.collection
         for x in getattr(p, kind.collection):
+            values = {kind.variable or kind.name: x, **{name: make(x) for name, make in context.items()}}
+            first, more = table_parts(values[continued[0]], url_of(x)) if continued else ({}, [])
             add(url_of(x), kind.template, label(x), f"page:{x.id}" if kind.name == "page" else section,
-                parents=[home, *crumbs], source=x.path, item=x, audience=kind.audience,
-                **{kind.variable or kind.name: x}, **{name: make(x) for name, make in context.items()})
+                parents=[home, *crumbs], source=x.path, item=x, audience=kind.audience, **values,
+                **({"parts": first} if continued else {}))
+            for url, part in more:
+                add(url, continued[1], _("%(item)s: %(table)s, page %(number)d") % {
+                    "item": label(x), "table": part.table.title, "number": part.pagination.number},
+                    section, parents=[home, *crumbs, (label(x), url_of(x))], source=x.path, item=x,
+                    audience=kind.audience, part=part, **values)
 
     by_sector: dict[str, list] = defaultdict(list)
     for s in p.stakeholders:
@@ -137,9 +162,11 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
     items(KINDS["goal"])
     listing("finances/", "finances.html", _("Finances"), "finances", "funders",
             finances=all_periods_finances(p.budgets, gettext))
-    items(KINDS["budget"], finances=lambda b: period_finances(b, gettext, p.language))
+    items(KINDS["budget"], ("finances", "budget_part.html"),
+          finances=lambda b: period_finances(b, gettext, p.language))
     listing("reports/", "reports.html", _("Reports"), "reports", "funders")
-    items(KINDS["report"], figures=lambda r: report_figures(p, r, gettext), pdf=lambda r: pdf)
+    items(KINDS["report"], ("figures", "report_part.html"), figures=lambda r: report_figures(p, r, gettext),
+          pdf=lambda r: pdf)
     listing("lessons/", "lessons.html", _("Lessons learned"), "lessons", "partners", listed=_newest(p.lessons))
     items(KINDS["lesson"])
     listing("stories/", "stories.html", _("Stories"), "stories", listed=_newest(p.stories))
@@ -179,6 +206,32 @@ def plan_site(p: m.Partnership, settings: Settings, gettext: Callable[[str], str
            *(NavEntry(pg.title, url_of(pg), f"page:{pg.id}") for pg in p.pages if pg.nav is not None)]
 
     return Site(p, tuple(pages), tuple(nav), settings, gettext)
+
+
+def table_parts(figures, url: str) -> tuple[dict[str, TablePart], list[tuple[str, TablePart]]]:
+    """The itemised tables of a page's figures that are longer than a page, in parts: the first part of each
+    by table name, shown on the page at url (at the table's anchor); the others, each with the URL of a page
+    of its own under url."""
+    first, more = {}, []
+    for name in figures.itemised:
+        table = figures.tables[name]
+        if len(table.rows) <= TABLE_PAGE_SIZE:
+            continue
+        chunks = _chunks(table.rows, TABLE_PAGE_SIZE)
+        urls = tuple(f"{url}#table-{name}" if k == 0 else f"{url}{name}/page/{k + 1}/" for k in range(len(chunks)))
+        for k, rows in enumerate(chunks):
+            part = TablePart(dataclasses.replace(table, rows=rows, totals=table.totals if k == 0 else None),
+                             k * TABLE_PAGE_SIZE + 1, len(table.rows), Pagination(k + 1, urls))
+            if k == 0:
+                first[name] = part
+            else:
+                more.append((urls[k], part))
+    return first, more
+
+
+def _chunks(listed, size: int) -> list:
+    """A list in pages of `size`, in order."""
+    return [listed[i:i + size] for i in range(0, len(listed), size)]
 
 
 def _newest(items) -> tuple:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from . import figures, finances
 from . import model as m
@@ -17,6 +18,15 @@ from .labels import LABELS
 from .tables import Column, Table
 
 ZERO = Decimal(0)
+
+SECTIONS = ("results", "finances", "decisions", "lessons", "risks", "outlook")   # when a report names none
+SECTION_TABLES = {"results": ("results",),
+                  "finances": ("income-by-source", "income-by-kind-and-status", "expenditure", "funder-contribution"),
+                  "decisions": ("decisions",), "lessons": ("lessons",), "risks": ("risks",),
+                  "annex": ("partners", "bodies")}
+# Tables with a row per item (indicator, income line, decision, lesson, partner, member): they grow with the
+# partnership, so the plan continues a long one on pages of its own. The others summarise and stay whole.
+ITEMISED = ("results", "funder-contribution", "decisions", "lessons", "partners", "bodies")
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,22 @@ class ReportFigures:
     partners: tuple[m.Stakeholder, ...]      # as they stood at the end of the period
     bodies: tuple[tuple[m.Body, tuple[m.Member, ...]], ...]
     tables: dict[str, Table] = field(default_factory=dict)
+    sections: tuple[str, ...] = ()           # in the order shown; the annex always, last unless placed
+
+    def section_tables(self, section: str) -> tuple[str, ...]:
+        """The names of the tables a section shows, in order."""
+        return tuple(name for name in SECTION_TABLES.get(section, ()) if name in self.tables)
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        """Each table's number in the report ("Table 5"), counted through the sections as shown."""
+        shown = (name for s in self.sections for name in self.section_tables(s))
+        return {name: n for n, name in enumerate(shown, 1)}
+
+    @property
+    def itemised(self) -> tuple[str, ...]:
+        """The tables shown with a row per item, which may be long."""
+        return tuple(name for name in self.numbers if name in ITEMISED)
 
 
 def _within(day: datetime.date | None, start: datetime.date, end: datetime.date) -> bool:
@@ -54,9 +80,14 @@ def report_figures(p: m.Partnership, report: m.ReportItem, gettext) -> ReportFig
         report, periods, totals, funder_income, funder_goals,
         decisions=tuple(sorted((d for d in p.decisions if _within(d.date, start, end)), key=lambda d: (d.date, d.id))),
         lessons=tuple(sorted((x for x in p.lessons if _within(x.date, start, end)), key=lambda x: (x.date, x.id))),
-        partners=partners, bodies=bodies)
+        partners=partners, bodies=bodies, sections=_sections(report))
     result.tables.update(_tables(p, result, _))
     return result
+
+
+def _sections(report: m.ReportItem) -> tuple[str, ...]:
+    order = tuple(report.sections or SECTIONS)
+    return order if "annex" in order else (*order, "annex")
 
 
 def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:

@@ -117,6 +117,22 @@ def test_indicators_without_measurement_in_period_are_shown():
     assert any(row["value"] == "no measurement in the period" for row in rows)
 
 
+def test_tables_are_numbered_in_the_order_of_the_sections():
+    """The report page and the pages its long tables continue on number a table alike: through the sections
+    as the report orders them, the annex last unless placed; only shown tables count."""
+    import dataclasses
+
+    model = load(SAMPLE, clearance="public")
+    report = next(r for r in model.reports if r.id == "nuru-foundation-2025")
+    f = report_figures(model, dataclasses.replace(report, sections=("decisions", "finances", "outlook")), lambda s: s)
+    assert f.sections == ("decisions", "finances", "outlook", "annex")
+    assert f.numbers == {"decisions": 1, "income-by-source": 2, "income-by-kind-and-status": 3, "expenditure": 4,
+                         "funder-contribution": 5, "partners": 6, "bodies": 7}
+    assert f.itemised == ("decisions", "funder-contribution", "partners", "bodies")   # not results: not shown
+    f = report_figures(model, dataclasses.replace(report, sections=("annex", "results")), lambda s: s)
+    assert f.numbers == {"partners": 1, "bodies": 2, "results": 3}
+
+
 def test_report_page_csv_and_xlsx(tmp_path):
     from openpyxl import load_workbook
 
