@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from .plan import Site
 
-_ATOMS = (str, int, float, bool, type(None), Decimal, datetime.date, enum.Enum, PurePath)   # datetime is a date
+_ATOMS = (Decimal, datetime.date, enum.Enum, PurePath)   # datetime is a date; enums before their base type
 _LIMIT = 200   # nesting deeper than any model value: a cycle through non-items
+_PLAIN = {int, float, bool, type(None)}
 
 
 class Unstable(Exception):
@@ -176,31 +177,45 @@ def _fields(cls) -> tuple[str, ...]:
 
 
 def _encode(value, parts: list[str], depth: int) -> None:
-    if isinstance(value, _ATOMS):
-        parts.append(f"{type(value).__name__}:{value!r}")
-    elif isinstance(value, bytes):
+    kind = type(value)
+    if kind is str:   # by far the most common: first, and without repr()
+        parts.append(f"s{len(value)}:{value}")
+    elif kind in _PLAIN or isinstance(value, _ATOMS):
+        parts.append(f"{kind.__name__}:{value!r}")
+    elif kind is bytes:
         parts.append("bytes:" + hashlib.blake2b(value, digest_size=16).hexdigest())
-    elif isinstance(value, Item) and depth:
+    elif depth and isinstance(value, Item):
         parts.append("@" + item_key(value))
     elif depth > _LIMIT:
         raise Unstable("nested too deep")
-    elif isinstance(value, (tuple, list, frozenset, set)):
-        members = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        parts.append(f"{type(value).__name__}[{len(members)}")
-        for member in members:
+    elif kind is tuple or kind is list:
+        parts.append(f"{kind.__name__}[{len(value)}")
+        for member in value:
             _encode(member, parts, depth + 1)
         parts.append("]")
-    elif isinstance(value, dict):
+    elif kind is dict:
         parts.append(f"dict[{len(value)}")
         for key, member in value.items():
             _encode(key, parts, depth + 1)
             _encode(member, parts, depth + 1)
         parts.append("]")
+    elif isinstance(value, (set, frozenset)):   # no order of their own: members in the order of their encoding
+        members = []
+        for member in value:
+            encoded: list[str] = []
+            _encode(member, encoded, depth + 1)
+            members.append("\x1f".join(encoded))
+        parts.append(f"set[{len(members)}")
+        parts.extend(sorted(members))
+        parts.append("]")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _fields(type(value))
-        parts.append(f"{type(value).__qualname__}{{{len(names)}")
+        names = _fields(kind)
+        parts.append(f"{kind.__qualname__}{{{len(names)}")
         for name in names:
             _encode(getattr(value, name), parts, depth + 1)
         parts.append("}")
+    elif isinstance(value, (tuple, list, dict, str)):   # subclasses (named tuples, Markup) as their base
+        _encode(kind.__mro__[1](value) if not isinstance(value, str) else str(value), parts, depth)
+        parts.append(kind.__qualname__)
     else:   # functions, open files...: nothing a page could be matched on
-        raise Unstable(f"cannot digest a {type(value).__name__}")
+        raise Unstable(f"cannot digest a {kind.__name__}")
