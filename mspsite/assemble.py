@@ -30,9 +30,9 @@ class _Prepared:
 
 def build_model(raw: RawProject, settings: Settings, language: str | None = None) -> m.Partnership:
     """The partnership for the settings' readership (clearance) in one language (default: the
-    portal's first). Call on a project that validated."""
+    settings' language). Call on a project that validated."""
     config, clearance = settings.site, settings.clearance
-    lang = language or config.default_language
+    lang = language or settings.portal_language
     prepared, hidden = _prepare(raw, config, clearance, lang)
     return _Assembler(prepared, config, clearance, lang, hidden).partnership()
 

@@ -11,12 +11,13 @@ from .assemble import build_model
 from .cache import build_key, keep_work, page_cache, previous_build, recall_work, remember
 from .diagnostics import Report
 from .i18n import translations
-from .load import load_project
+from .languages import merged, with_versions
+from .load import RawProject, load_project
 from .model import Partnership
 from .outputs import OUTPUTS, run_outputs
 from .plan import plan_site
 from .render import RenderedSite, render_site
-from .settings import Settings, resolve_settings
+from .settings import Settings, language_versions, resolve_settings
 from .theme import load_theme
 from .validate import validate
 from .write import check_output, write_site
@@ -48,27 +49,41 @@ def build(source: str | os.PathLike | Settings, output: str | os.PathLike | None
     recall_work(settings)                              # texts and files unchanged since the last build are not checked again
     portal, report = make_portal(settings, progress)
     stats = write_site(portal, settings.output, settings.source)
-    remember(settings, key, len(portal.site.pages), stats.files, stats.bytes, report)
+    remember(settings, key, portal.pages, stats.files, stats.bytes, report)
     keep_work(settings)
-    return BuildResult(len(portal.site.pages), stats.files, stats.bytes, time.perf_counter() - started, report,
+    return BuildResult(portal.pages, stats.files, stats.bytes, time.perf_counter() - started, report,
                        reused=portal.reused)
 
 
 def make_portal(settings: Settings, progress: Progress | None = None) -> tuple[RenderedSite, Report]:
-    """Every file of the portal, in memory (what `serve` serves), and what the check found."""
-    partnership, report = model_and_report(settings)
+    """Every file of the portal, in memory (what `serve` serves), and what the check found: one
+    portal per language, the others under the default language's (languages.py)."""
+    raw, report = checked(settings)
     theme = load_theme(settings.site.theme, settings.source)
-    site = plan_site(partnership, settings, translations(theme.locale, partnership.language).gettext)
-    rendered = render_site(site, theme, progress, page_cache(settings))
-    return run_outputs(OUTPUTS, settings, rendered), report
+    sites = with_versions([plan_site(build_model(raw, version), version, translations(
+        theme.locales, version.portal_language, theme.src).gettext) for version in language_versions(settings)])
+    pages, done = sum(len(site.pages) for site in sites), 0
+    portals = []
+    for site in sites:
+        part = (lambda n, _total, before=done: progress(before + n, pages)) if progress else None
+        rendered = render_site(site, theme, part, page_cache(site.settings))
+        portals.append(run_outputs(OUTPUTS, site.settings, rendered))
+        done += len(site.pages)
+    return merged(portals), report
 
 
 def model_and_report(settings: Settings) -> tuple[Partnership, Report]:
     """The partnership as the build's readership sees it; raises ContentError if the folder has errors."""
+    raw, report = checked(settings)
+    return build_model(raw, settings), report
+
+
+def checked(settings: Settings) -> tuple[RawProject, Report]:
+    """The partnership folder as read, and what the check found; raises ContentError if it has errors."""
     raw = load_project(settings)
     report = validate(raw, settings)
     report.raise_if_errors(strict=settings.strict)
-    return build_model(raw, settings), report
+    return raw, report
 
 
 def check(source: str | os.PathLike | Settings, **options) -> Report:

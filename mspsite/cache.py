@@ -71,7 +71,7 @@ def page_key(settings: Settings, theme, language: str, terms: dict[str, str]) ->
     digest = hashlib.sha256((_code() + markdown.__version__ + language).encode())
     digest.update(_settings(settings, _UNPAGED).encode())
     digest.update(json.dumps(sorted(terms.items())).encode())
-    for folder in (*theme.templates, *([theme.locale] if theme.locale else [])):
+    for folder in (*theme.templates, *theme.locales):
         digest.update(f"{folder}\n".encode())
         _listing(digest, Path(folder), skip=None)
     return digest.hexdigest()

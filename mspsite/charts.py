@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
+from .i18n import N_
+
 __all__ = ["bar_chart", "default_fmt", "line_chart", "progress_bar"]
 
 Fmt = Callable[[float], str]
@@ -27,8 +29,8 @@ FONT = 12
 CHAR_W = FONT * 0.68  # generous average glyph width: the real font is the page's (DejaVu Sans on Debian is wide)
 LABEL_CHARS = 16  # bar labels longer than this are cut; the full text is in a <title>
 Gettext = Callable[[str], str]
-NO_MEASUREMENTS = "No measurements yet"
-NO_DATA = "No data yet"
+NO_MEASUREMENTS = N_("No measurements yet")
+NO_DATA = N_("No data yet")
 
 # :where() has zero specificity, so a theme's plain `.chart-line { ... }` wins over
 # these defaults even though this <style> comes later in the page. Every colour is a

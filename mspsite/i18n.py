@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import gettext
+import io
+import os
 import math
 import re
 from decimal import Decimal
@@ -13,9 +15,12 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 DOMAIN = "messages"
+CATALOGUE_LIMIT = 5_000_000   # bytes: a catalogue of the whole interface is about 50 KB
 
 
 def N_(text: str) -> str:
@@ -23,13 +28,50 @@ def N_(text: str) -> str:
     return text
 
 
+def translations(locales: tuple[Path, ...], lang: str, src: Path | None = None) -> gettext.NullTranslations:
+    """The interface translations for lang from the catalogues in locales (the first that has a
+    string wins: the partnership's own, then its theme's, then the portal theme's); English
+    strings where none has one. Catalogues are .po files, compiled here: a translator edits
+    the .po and the next build shows it. Those below src (the partnership folder) are read as
+    every untrusted theme file is (theme.read_inside)."""
+    found = [path for folder in locales for code in dict.fromkeys((lang, lang.split("-")[0]))
+             if (path := folder / code / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()]
+    return _chain(tuple((path, *_signature(path)) for path in found), lang, src)
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
 @cache
-def translations(locale_dir: Path | None, lang: str) -> gettext.NullTranslations:
-    """The theme's translations for lang; English strings when there are none."""
-    if locale_dir is None:
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=str(locale_dir), languages=[lang, lang.split("-")[0]],
-                               fallback=True)
+def _chain(catalogues: tuple[tuple[Path, int, int], ...], lang: str, src: Path | None) -> gettext.NullTranslations:
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    for path, _mtime, _size in reversed(catalogues):   # the last added is asked last
+        compiled = _compile(path, lang, src)
+        compiled.add_fallback(chain)
+        chain = compiled
+    return chain
+
+
+def _compile(path: Path, lang: str, src: Path | None) -> gettext.GNUTranslations:
+    """A .po file as gettext reads a .mo; fuzzy and empty entries are left out, as msgfmt does."""
+    from .theme import read_inside   # the theme's guarded reader; theme needs i18n first
+
+    inside = src is not None and Path(os.path.abspath(path)).is_relative_to(os.path.abspath(src))
+    data = read_inside(src, path, CATALOGUE_LIMIT) if inside else path.read_bytes()
+    catalog = read_po(io.BytesIO(data), locale=_babel_code(lang), domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _babel_code(lang: str) -> str | None:
+    try:
+        return str(Locale.parse(lang.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
 @cache
@@ -77,4 +119,9 @@ class Formats:
             return ""
         if not math.isfinite(value) or abs(value) > 1e6:
             return "—"   # a share this large means a near-zero base: no meaningful percentage
-        return format_percent(value, locale=self.locale, format="#,##0" + ("." + "0" * digits if digits else "") + "%")
+        # the locale's own pattern ("#,##0 %" in French), with the digits asked for
+        pattern = self.locale.percent_formats[None].pattern.split(";")[0]
+        last = pattern.rfind("0")
+        if digits and last >= 0:
+            pattern = pattern[:last + 1] + "." + "0" * digits + pattern[last + 1:]
+        return format_percent(value, locale=self.locale, format=pattern)

@@ -20,7 +20,7 @@ from .diagnostics import Location
 
 DATABASE = "pages.sqlite"
 SCHEMA = 1     # the tables' layout: a database of another layout is emptied
-VARIANTS = 4   # the readerships and settings kept at once (a partnership's clearance builds, serve)
+VARIANTS = 8   # the readerships, languages and settings kept at once (clearance builds, serve)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS variants (variant TEXT PRIMARY KEY, used INTEGER NOT NULL, saves INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS deps (id INTEGER PRIMARY KEY, variant TEXT NOT NULL, name TEXT NOT NULL,

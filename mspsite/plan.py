@@ -87,6 +87,7 @@ class Site:
     nav: tuple[NavEntry, ...]
     settings: Settings
     gettext: Callable[[str], str]              # the interface language's translations
+    versions: tuple = ()                       # every language's portal (languages.Version), this one's too
 
     @property
     def site_url(self) -> str | None:

@@ -23,6 +23,7 @@ from .csp import POLICY
 from .dependencies import Digests, Reads, Recorder, Unstable, digest, record_reads
 from .diagnostics import Location
 from .labels import translated_labels
+from .languages import Alternate, alternates, is_right_to_left
 from .outputs.opendata import DATA_TABLES
 from .factors import FACTORS
 from .i18n import Formats, translations
@@ -57,6 +58,12 @@ class RenderedSite:
     links: dict[str, LinkedFrom] = field(default_factory=dict, compare=False)  # linked file -> where first linked
     site: Site | None = field(default=None, compare=False, repr=False)   # the plan the pages were rendered from
     reused: int = field(default=0, compare=False)   # pages taken unchanged from the last build (pagecache.py)
+    versions: tuple[RenderedSite, ...] = field(default=(), compare=False, repr=False)  # each language's, merged
+
+    @property
+    def pages(self) -> int:
+        """The pages of every language."""
+        return sum(len(v.site.pages) for v in self.versions) if self.versions else len(self.site.pages)
 
 
 class _Links:
@@ -154,7 +161,7 @@ class Renderer:
         self.targets: dict[str, LinkedFrom] = {}     # every file the page being rendered links -> where it first did
         self._lines: dict[tuple[str, int], Location] = {}
         self.formats = Formats(p.language, p.config.currency)
-        self.gettext = translations(theme.locale, p.language)
+        self.gettext = translations(theme.locales, p.language, theme.src)
         self.env = template_environment(ThemeLoader(theme.templates, self.src))
         self.env.install_gettext_translations(self.gettext, newstyle=True)
         self.terms = {name.casefold(): slug(t.term) for t in p.glossary for name in (t.term, *t.aliases)}
@@ -167,6 +174,7 @@ class Renderer:
             asset=self._asset, media=self._media, factor_title=lambda k: self.gettext.gettext(FACTORS[k].title),
             today=site.settings.build_date, data_tables=DATA_TABLES and [(n, self.gettext.gettext(t)) for n, t in DATA_TABLES],
             kind_name=lambda item: labels["kind_names"][item.content_kind],
+            alternates=self._alternates, rtl=is_right_to_left(p.language),
             **labels, **(overrides_globals or {}))
         self.env.filters.update(
             zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
@@ -217,6 +225,12 @@ class Renderer:
     def _media(self, ctx, path: str | None) -> str | None:
         rel = self.links.media(path)
         return self.link(ctx["page"].url, rel) if rel else None
+
+    @pass_context
+    def _alternates(self, ctx) -> list[Alternate]:
+        """The page in each of the portal's languages (languages.py)."""
+        self.recorder.name("s\0versions")
+        return alternates(self.site, ctx["page"].url)
 
     @pass_context
     def _md(self, ctx, text: str | None, source: str | None = None) -> Markup:

@@ -97,7 +97,7 @@ def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:
         Column("unit", _("Unit")), Column("baseline", _("Baseline"), "number"),
         Column("target", _("Target"), "number"),
         Column("value", _("Value at period end"), "number", note="measured_on"),
-        Column("measured_on", _("Measured on"), "date"), Column("reached", _("% of target reached"), "percent"),
+        Column("measured_on", _("Measured on"), "date"), Column("reached", _("Target reached (%)"), "percent"),
         Column("status", _("Status")), Column("source", _("Source"))), tuple(_result_rows(p, r, _)),
         groups=("goal", "outcome"), row_header=True)]
     tables += [finances.income_by_source(t, _), finances.income_by_kind_and_status(t, _),

@@ -128,7 +128,7 @@ class LiveSite:
                 # settings again each time: an edit to mspsite.yml is a change like any other. The search
                 # index is made after the pages are served (_index): an edit shows without waiting for it
                 rendered, report = make_portal(resolve_settings(self.src, clearance=self.clearance, search=False))
-                pages = len(rendered.site.pages)
+                pages = rendered.pages
             except ContentError as exc:
                 self._fail(tuple(d.format_text(self.root) for d in exc.report.sorted()), exc.report.summary())
                 return
@@ -140,7 +140,8 @@ class LiveSite:
                 return
             seconds = time.perf_counter() - started
             recovered = bool(self.snapshot.problems)
-            old_index = {rel: data for rel, data in self.snapshot.files.items() if rel.startswith(SEARCH_FOLDER + "/")}
+            indexes = tuple(v.site.settings.prefix + SEARCH_FOLDER + "/" for v in rendered.versions or (rendered,))
+            old_index = {rel: data for rel, data in self.snapshot.files.items() if rel.startswith(indexes)}
             changes = self._publish(replace(rendered, files={**old_index, **rendered.files}))
             self._say_warnings(report)
             if first:
@@ -182,7 +183,11 @@ class LiveSite:
         """The search index of the pages just served, published when it is made (browsers showing a
         page do not reload for it); if it cannot be made, search keeps the last index."""
         try:
-            index = index_pages(rendered.files, rendered.site.partnership.language)
+            index = {}
+            for version in rendered.versions or (rendered,):   # one index per language, in its portal's folder
+                prefix = version.site.settings.prefix
+                index.update({prefix + rel: data for rel, data in
+                              index_pages(version.files, version.site.partnership.language).items()})
         except MspsiteError as exc:
             if not self.stopping.is_set():
                 click.echo(f"mspsite serve: {exc.format_message()}; search shows the last index", err=True)

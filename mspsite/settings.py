@@ -80,6 +80,20 @@ class Settings:
     review_base: str | None = None
     """For `check --format github`: the revision a pull request is compared with (--base, else
     origin/$GITHUB_BASE_REF), or None to mark every theme file."""
+    language: str | None = None
+    """The language of the portal being made, one of `site.languages`; None for the default (the
+    first). A build makes one portal per language (`language_versions`)."""
+
+    @property
+    def portal_language(self) -> str:
+        return self.language or self.site.default_language
+
+    @property
+    def prefix(self) -> str:
+        """Where this language's portal lives in the published site: the default language at the top
+        (its addresses stay those of a one-language portal), every other under /<language>/."""
+        lang = self.portal_language
+        return "" if lang == self.site.default_language else f"{lang.lower()}/"
 
     @property
     def skipped_output(self) -> str:
@@ -113,6 +127,20 @@ def resolve_settings(source: str | os.PathLike, *, output: str | os.PathLike | N
     return Settings(source=src, output=Path(output) if output is not None else src / DEFAULT_OUTPUT, site=site,
                     clearance=clearance, strict=strict, history=history, search=search, pdf=pdf, jobs=jobs,
                     build_date=build_date(env), review_base=base or (f"origin/{github_base}" if github_base else None))
+
+
+def language_versions(settings: Settings) -> list[Settings]:
+    """The settings of each language's portal, the default language first. Each other language's
+    public address is the portal's, followed by its folder, so its canonical links, feeds and
+    sitemap name its own pages."""
+    versions = []
+    for lang in dict.fromkeys(settings.site.languages):
+        version = replace(settings, language=None if lang == settings.site.default_language else lang)
+        if version.prefix and settings.site.site_url:
+            version = replace(version, site=replace(settings.site, site_url=settings.site.site_url.rstrip("/")
+                                                    + "/" + version.prefix))
+        versions.append(version)
+    return versions
 
 
 def build_date(environ: Mapping[str, str]) -> datetime.date:

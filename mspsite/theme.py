@@ -33,7 +33,7 @@ class Theme:
     name: str
     templates: tuple[Path, ...]     # searched in order: overrides first
     static: tuple[Path, ...]        # the same: a custom theme's own files win over the portal theme's
-    locale: Path | None
+    locales: tuple[Path, ...]       # interface catalogues, searched in order like templates
     src: Path                       # the partnership folder: theme files below it are untrusted
 
 
@@ -103,8 +103,9 @@ def load_theme(name: str, src: Path) -> Theme:
     if name not in bundled:  # a custom theme falls back to the portal theme for what it does not define
         dirs += (bundled["portal"] / "templates",)
         static += (bundled["portal"] / "static",)
-    locale = folder / "locale"
-    return Theme(name, dirs, static, locale if locale.is_dir() else None, src)
+    locales = ((overrides / "locale",) if overrides.is_dir() else ()) + \
+        tuple(d.parent / "locale" for d in dirs if d != overrides)
+    return Theme(name, dirs, static, tuple(f for f in locales if f.is_dir()), src)
 
 
 def unusable_theme(exc: UnusableTheme, doc) -> Diagnostic:

@@ -355,7 +355,8 @@ def test_site_url_option_reaches_every_output(monkeypatch):
     # the old address is left only where the content itself gives it (a channel of partnership.yml) and in
     # the schema's example
     assert sorted(rel for rel, text in files.items() if "example.github.io" in text) == \
-        ["about/index.html", "data/partnership.json", "data/schemas/mspsite.schema.json"]
+        ["about/index.html", "data/partnership.json", "data/schemas/mspsite.schema.json",
+         "sw/about/index.html", "sw/data/partnership.json", "sw/data/schemas/mspsite.schema.json"]
     assert files["about/index.html"].count("example.github.io") == 1
     assert f'<link rel="canonical" href="{staging}">' in files["index.html"]
     assert f"<loc>{staging}stories/</loc>" in files["sitemap.xml"]

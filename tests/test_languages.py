@@ -1,0 +1,109 @@
+"""One portal per language: the default language at the top, each other under /<language>/, each
+page with a switcher and hreflang links to itself in the others; interface strings from complete
+catalogues; numbers and dates in the language's forms; Arabic right to left."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from babel.messages.pofile import read_po
+
+from conftest import ROOT, SUB_PATH, edited_starter, portal_in_memory
+
+LOCALE = ROOT / "themes" / "portal" / "locale"
+SHIPPED = sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "messages.po").is_file())
+SWITCHER = re.compile(r'<nav class="language-switcher"[^>]*>\s*<ul>(.*?)</ul>', re.S)
+LINK = re.compile(r'<a href="([^"]+)" hreflang="([^"]+)" lang="[^"]+"( aria-current="true")?>([^<]+)</a>')
+
+
+def test_every_shipped_catalogue_translates_every_interface_string():
+    template = {m.id for m in read_po(open(LOCALE / "messages.pot", "rb")) if m.id}
+    assert SHIPPED == ["ar", "de", "es", "fr", "pt", "sw"]
+    for lang in SHIPPED:
+        catalog = read_po(open(LOCALE / lang / "LC_MESSAGES" / "messages.po", "rb"), locale=lang)
+        ids = {m.id for m in catalog if m.id}
+        assert ids == template, (lang, sorted(template - ids)[:5], sorted(ids - template)[:5])
+        untranslated = [m.id for m in catalog if m.id and (not m.string or isinstance(m.string, tuple)
+                                                             and not all(m.string))]
+        assert untranslated == [], (lang, untranslated[:5])
+        assert [m.id for m in catalog if m.id and m.fuzzy] == [], lang
+        assert [(m.id, e) for m, errors in catalog.check() for e in errors] == [], lang   # placeholders agree
+
+
+def test_the_sample_builds_a_portal_per_language(built_sample: Path):
+    assert 'lang="en"' in (built_sample / "index.html").read_text()[:200]
+    sw = (built_sample / "sw" / "index.html").read_text()
+    assert '<html lang="sw">' in sw and "Ruka hadi maudhui" in sw   # the interface in Swahili
+    assert (built_sample / "sw" / "stories" / "akinyi-switches-to-lpg" / "index.html").is_file()
+    assert (built_sample / "sw" / "pagefind" / "pagefind.js").is_file()   # its own search index
+    assert (built_sample / "sw" / "feeds" / "stories.xml").is_file()
+    for only_at_the_top in ("404.html", "robots.txt", ".nojekyll"):
+        assert (built_sample / only_at_the_top).is_file() and not (built_sample / "sw" / only_at_the_top).exists()
+
+
+def test_switcher_links_resolve_both_ways_on_every_page(built_sample: Path):
+    pages = sorted(p.relative_to(built_sample).as_posix() for p in built_sample.rglob("*.html")
+                   if "pagefind" not in p.parts and p.name != "404.html")
+    assert len(pages) > 200
+    checked = 0
+    for page in pages:
+        html = (built_sample / page).read_text()
+        nav = SWITCHER.search(html)
+        assert nav, f"no language switcher on {page}"
+        links = LINK.findall(nav.group(1))
+        assert [lang for _, lang, _, _ in links] == ["en", "sw"], page
+        assert [name for *_, name in links] == ["English", "Kiswahili"], page
+        own = "sw" if page.startswith("sw/") else "en"
+        for href, lang, current, _ in links:
+            target = posixpath_join(page, href)
+            assert (built_sample / target).is_file(), f"{page}: {href} -> {target}"
+            assert bool(current) == (lang == own), page
+            if lang != own:   # and back: the other language's page offers this one (or a page above it)
+                back = dict((l, h) for h, l, _, _ in LINK.findall(SWITCHER.search(
+                    (built_sample / target).read_text()).group(1)))
+                returned = posixpath_join(target, back[own])
+                assert page.startswith(returned.removesuffix("index.html")), (page, target, returned)
+                checked += 1
+    assert checked == len(pages)
+
+
+def posixpath_join(page: str, href: str) -> str:
+    return urlsplit(urljoin("http://x/" + page, href)).path.lstrip("/")
+
+
+def test_hreflang_names_every_language_with_the_public_address(built_sample: Path):
+    html = (built_sample / "sw" / "stories" / "akinyi-switches-to-lpg" / "index.html").read_text()
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    assert alternates == {"en": "https://example.github.io/ccpk/stories/akinyi-switches-to-lpg/",
+                          "sw": "https://example.github.io/ccpk/sw/stories/akinyi-switches-to-lpg/"}
+    assert '<link rel="canonical" href="https://example.github.io/ccpk/sw/stories/akinyi-switches-to-lpg/">' in html
+    robots = (built_sample / "robots.txt").read_text()
+    assert "Sitemap: https://example.github.io/ccpk/sitemap.xml" in robots
+    assert "Sitemap: https://example.github.io/ccpk/sw/sitemap.xml" in robots
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    src = edited_starter(tmp_path_factory.mktemp("fr") / "p", {"mspsite.yml": [("languages: [en]", "languages: [fr, en]")]})
+    return portal_in_memory(src)
+
+
+def test_a_french_portal_speaks_french_and_formats_the_french_way(french):
+    home = french.files["index.html"].decode()
+    assert '<html lang="fr">' in home and "Aller au contenu" in home
+    assert french.files["en/index.html"].decode().count('<html lang="en">') == 1
+    finances = french.files["finances/index.html"].decode()
+    amounts = re.findall(r"\d[\d\u202f\u00a0]*(?:,\d+)?\u00a0\S*€|\d[\d\u202f\u00a0]*(?:,\d+)?\u00a0[A-Z]{3}", finances)
+    assert amounts, "no amount in the French form"
+    assert not re.search(r"\d,\d{3}\b", finances), "an amount with an English thousands separator"
+    assert re.search(r"\d+\u00a0%", finances) or re.search(r"\d+\u202f%", finances)   # 54 %, not 54%
+
+
+def test_an_arabic_portal_is_right_to_left(tmp_path):
+    src = edited_starter(tmp_path / "p", {"mspsite.yml": [("languages: [en]", "languages: [ar, en]")]})
+    home = portal_in_memory(src).files["index.html"].decode()
+    assert '<html lang="ar" dir="rtl">' in home
+    assert "انتقل إلى المحتوى" in home   # Skip to content
