@@ -12,6 +12,7 @@ from decimal import Decimal
 from . import model as m
 from .kinds import ITEM_KINDS, REFERENCES, get_path, markdown_texts, values_at
 from .load import RawDocument, RawProject
+from .i18n import collation_key
 from .localise import localise, merge_translation
 from .schemas import text_paths
 from .settings import Settings, SiteConfig
@@ -330,7 +331,7 @@ class _Assembler:
             return ()
         return tuple(sorted((m.Term(t["term"], t["definition"], tuple(t.get("aliases", ())),
                                     tuple(m.Usage(u["sector"], u["says"]) for u in t.get("usage", ())))
-                             for t in g.data.get("terms", ())), key=lambda t: t.term.casefold()))
+                             for t in g.data.get("terms", ())), key=lambda t: collation_key(t.term)))
 
     def _backlinks(self, stakeholders, bodies, goals, decisions, meetings, initiatives, *, budgets, lessons, stories,
                    events, **_):

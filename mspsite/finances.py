@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import figures
 from . import model as m
 from .i18n import Formats
-from .labels import LABELS
+from .labels import LABELS, named
 from .tables import Column, Table
 
 STATUSES = ("received", "committed", "pledged")   # how sure the money is, surest first
@@ -57,13 +57,14 @@ def income_by_source(t: figures.Totals, gettext) -> Table:
 
 
 def income_by_kind_and_status(t: figures.Totals, gettext) -> Table:
-    """Each kind of income with each status: the report's table, the codes as the files write them."""
+    """Each kind of income with each status: the report's table."""
     _ = gettext
     order = {status: i for i, status in enumerate(STATUSES)}
     pairs = sorted(t.income_by_kind_and_status.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 9)))
     return Table("income-by-kind-and-status", _("Income by kind and status"), (
         Column("kind", _("Kind")), Column("status", _("Status")), Column("amount", _("Amount"), "money")),
-        tuple({"kind": kind, "status": status, "amount": amount} for (kind, status), amount in pairs),
+        tuple({"kind": named(_, "income_kind_names", kind), "status": named(_, "status_names", status),
+               "amount": amount} for (kind, status), amount in pairs),
         {"kind": _("Total"), "status": "", "amount": t.income}, row_header=True)
 
 

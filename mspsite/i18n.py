@@ -74,6 +74,27 @@ def _babel_code(lang: str) -> str | None:
         return None
 
 
+def collation_key(text: str) -> tuple:
+    """Sorts names as a reader expects, not by code point: "Préparer" before "Produire", "école"
+    beside "Ecole" (the Unicode Collation Algorithm's default order, through pyuca)."""
+    return _collator().sort_key(text or "")
+
+
+@cache
+def _collator():
+    from pyuca import Collator   # 0.2 s to load its table: only when a list is sorted by name
+
+    return Collator()
+
+
+def country_name(code: str | None, lang: str) -> str:
+    """A country's name in the language (ISO 3166 code: "KE" is "Kenya", in French too), the code
+    itself for one Babel does not know."""
+    if not code:
+        return ""
+    return locale(lang).territories.get(code.upper(), code)
+
+
 @cache
 def locale(lang: str) -> Locale:
     try:

@@ -44,5 +44,14 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def named(gettext, group: str, code: str | None) -> str:
+    """A code of the content format as readers see it (a report's "Received", not "received"):
+    its translated name, or the code itself where the group has none."""
+    if not code:
+        return ""
+    text = LABELS[group].get(code)
+    return gettext(text) if text else code
+
+
 def translated_labels(gettext) -> dict[str, dict[str, str]]:
     return {group: {key: gettext(text) for key, text in names.items()} for group, names in LABELS.items()}

@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from . import charts, figures
 from .model import label
-from .iati.codelists import codelist
 from .cache import page_key
 from .csp import POLICY
 from .dependencies import Digests, Reads, Recorder, Unstable, digest, record_reads
@@ -26,7 +25,7 @@ from .labels import translated_labels
 from .languages import Alternate, alternates, is_right_to_left
 from .outputs.opendata import DATA_TABLES
 from .factors import FACTORS
-from .i18n import Formats, translations
+from .i18n import Formats, collation_key, country_name, translations
 from .errors import MspsiteError
 from .folder import is_inside
 from .kinds import translation_base
@@ -177,8 +176,10 @@ class Renderer:
             alternates=self._alternates, rtl=is_right_to_left(p.language),
             **labels, **(overrides_globals or {}))
         self.env.filters.update(
-            zip=lambda a, b: zip(a, b), country_name=lambda code: codelist("Country").get(code, code).title(),
+            zip=lambda a, b: zip(a, b), country_name=lambda code: country_name(code, p.language),
             factor_title=self.env.globals["factor_title"], label=label)
+        self.env.filters["collated"] = lambda items, attribute: sorted(
+            items, key=lambda item: collation_key(str(self.env.getattr(item, attribute))))   # names in a reader's order
         self.env.tests["contains_key"] = lambda mapping, key: key in mapping
         record_reads(self.env, self.recorder, p, site)
 

@@ -14,7 +14,8 @@ from functools import cached_property
 
 from . import figures, finances
 from . import model as m
-from .labels import LABELS
+from .i18n import country_name
+from .labels import LABELS, named
 from .tables import Column, Table
 
 ZERO = Decimal(0)
@@ -107,7 +108,8 @@ def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:
             Column("period", _("Period")), Column("kind", _("Kind")), Column("status", _("Status")),
             Column("goal", _("Goal")), Column("description", _("Description")),
             Column("amount", _("Amount"), "money")),
-            tuple({"period": m.label(b), "kind": x.kind, "status": x.status, "goal": x.goal.title if x.goal else "",
+            tuple({"period": m.label(b), "kind": named(_, "income_kind_names", x.kind),
+                   "status": named(_, "status_names", x.status), "goal": x.goal.title if x.goal else "",
                    "description": x.description or "", "amount": x.reporting_amount}
                   for b in f.periods for x in b.income if x in f.funder_income),
             {"period": _("Total"), "kind": "", "status": "", "goal": "", "description": "",
@@ -115,11 +117,12 @@ def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:
     tables.append(Table("decisions", _("Decisions taken in the period"), (
         Column("date", _("Date"), "date"), Column("decision", _("Decision")), Column("body", _("Body")),
         Column("method", _("Method")), Column("status", _("Status"))),
-        tuple({"date": d.date, "decision": d.title, "body": d.body.name if d.body else "", "method": d.method or "",
-               "status": d.status} for d in f.decisions)))
+        tuple({"date": d.date, "decision": d.title, "body": d.body.name if d.body else "",
+               "method": named(_, "method_names", d.method), "status": named(_, "status_names", d.status)}
+              for d in f.decisions)))
     tables.append(Table("lessons", _("Lessons of the period"), (
         Column("date", _("Date"), "date"), Column("lesson", _("Lesson")), Column("kind", _("Kind"))),
-        tuple({"date": x.date, "lesson": x.title, "kind": x.kind} for x in f.lessons)))
+        tuple({"date": x.date, "lesson": x.title, "kind": named(_, "status_names", x.kind)} for x in f.lessons)))
     tables.append(Table("risks", _("Risks"), (
         Column("risk", _("Risk")), Column("likelihood", _("Likelihood")), Column("impact", _("Impact")),
         Column("mitigation", _("Mitigation"))),
@@ -128,8 +131,8 @@ def _tables(p: m.Partnership, f: ReportFigures, _) -> dict[str, Table]:
     tables.append(Table("partners", _("Partners at the end of the period"), (
         Column("partner", _("Partner")), Column("sector", _("Sector")), Column("country", _("Country")),
         Column("joined", _("Joined"), "date")),
-        tuple({"partner": s.name, "sector": s.sector, "country": s.country or "", "joined": s.joined}
-              for s in f.partners)))
+        tuple({"partner": s.name, "sector": named(_, "sector_names", s.sector),
+               "country": country_name(s.country, p.language), "joined": s.joined} for s in f.partners)))
     tables.append(Table("bodies", _("Governance bodies at the end of the period"), (
         Column("body", _("Body")), Column("member", _("Member")), Column("role", _("Role"))),
         tuple({"body": b.name, "member": mb.stakeholder.name, "role": mb.role or ""}

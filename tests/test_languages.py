@@ -11,7 +11,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, SUB_PATH, edited_starter, portal_in_memory
+from conftest import ROOT, edited_starter, portal_in_memory
+from mspsite import load
+from mspsite.i18n import collation_key
 
 LOCALE = ROOT / "themes" / "portal" / "locale"
 SHIPPED = sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "messages.po").is_file())
@@ -107,3 +109,28 @@ def test_an_arabic_portal_is_right_to_left(tmp_path):
     home = portal_in_memory(src).files["index.html"].decode()
     assert '<html lang="ar" dir="rtl">' in home
     assert "انتقل إلى المحتوى" in home   # Skip to content
+
+
+def test_names_sort_as_readers_expect_not_by_code_point():
+    words = ["Produire", "Zèbre", "Préparer", "école", "Ecole", "Äpfel", "Apfel"]
+    assert sorted(words)[-2:] == ["Äpfel", "école"]   # code points: accented capitals and small letters last
+    assert sorted(words, key=collation_key) == ["Apfel", "Äpfel", "Ecole", "école", "Préparer", "Produire", "Zèbre"]
+
+
+def test_the_glossary_is_in_alphabetical_order(tmp_path):
+    src = edited_starter(tmp_path / "p", {"glossary.yml": [("terms:\n", "terms:\n  - term: Énergie\n    definition: E.\n"
+                                                              "  - term: Foyer\n    definition: F.\n"
+                                                              "  - term: Eau\n    definition: W.\n")]})
+    terms = [t.term for t in load(src, history=False).glossary]
+    assert terms.index("Eau") < terms.index("Énergie") < terms.index("Foyer")
+
+
+def test_reports_show_names_not_the_codes_of_the_files(built_sample: Path):
+    """A funder reads "Kupokelewa"/"Received", never "received" or "civil-society"."""
+    for page in ("reports/annual-2024/index.html", "sw/reports/annual-2024/index.html"):
+        cells = {re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", (built_sample / page).read_text(), re.S)}
+        assert len(cells) > 50
+        codes = cells & {"cash", "in-kind", "received", "committed", "pledged", "implemented", "adopted",
+                         "civil-society", "academia", "public", "private", "success", "failure", "insight", "consensus"}
+        assert codes == set(), (page, codes)
