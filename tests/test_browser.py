@@ -43,6 +43,8 @@ PAGE_TYPES = {
     "search": "search/",
     "sitemap": "sitemap/",
     "404": "no/such/page/",
+    "sw home": "sw/",                                  # the second language's portal
+    "sw story": "sw/stories/akinyi-switches-to-lpg/",
 }
 NOT_FOUND = "404"
 

@@ -134,3 +134,52 @@ def test_reports_show_names_not_the_codes_of_the_files(built_sample: Path):
         codes = cells & {"cash", "in-kind", "received", "committed", "pledged", "implemented", "adopted",
                          "civil-society", "academia", "public", "private", "success", "failure", "insight", "consensus"}
         assert codes == set(), (page, codes)
+
+
+# -- right to left, in Chromium -----------------------------------------------------------------
+RTL_PAGES = ["", "about/", "stories/akinyi-switches-to-lpg/", "reports/annual-2024/", "finances/2024/",
+             "governance/decisions/", "partners/ministry-of-energy/"]
+
+
+@pytest.fixture(scope="module")
+def served_arabic(tmp_path_factory):
+    """The sample with Arabic added (its texts fall back to English), built and served."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    from conftest import SAMPLE, build_reproducibly
+
+    src = tmp_path_factory.mktemp("ar") / "p"
+    shutil.copytree(SAMPLE, src, ignore=shutil.ignore_patterns(".mspsite-cache", "site"))
+    settings = src / "mspsite.yml"
+    settings.write_text(settings.read_text().replace("languages: [en, sw]", "languages: [en, sw, ar]"))
+    out = build_reproducibly(src, src.parent / "site")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/ar/"
+    server.shutdown()
+
+
+def test_an_arabic_portal_reads_right_to_left_on_a_phone_and_passes_axe(browser, served_arabic):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_accessibility import OPTIONS, _report
+
+    axe = Axe()
+    ctx = browser.new_context(viewport={"width": 375, "height": 740})
+    try:
+        page = ctx.new_page()
+        for url in RTL_PAGES:
+            page.goto(served_arabic + url)
+            assert page.evaluate("getComputedStyle(document.body).direction") == "rtl", url
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{url} scrolls sideways"
+            header = page.locator(".site-title").bounding_box()
+            assert header["x"] > 375 / 2, f"{url}: the title is not on the right"   # mirrored layout
+            violations = axe.run(page, options=OPTIONS).response["violations"]
+            assert not violations, _report(served_arabic + url, violations)
+    finally:
+        ctx.close()
