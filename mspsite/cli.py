@@ -34,14 +34,19 @@ def cli() -> None:
 @click.option("--base", metavar="REV", help="With --format github: the revision a pull request is compared with; "
               "a notice marks each theme file changed since then (default: origin/$GITHUB_BASE_REF on a GitHub "
               "pull request; without one, every theme file).")
-def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | None) -> None:
+@click.option("--translations", is_flag=True, help="List every text not yet translated into each language, and "
+              "every translation older than its original.")
+def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | None, translations: bool) -> None:
     """Check a partnership folder and report every problem with its location."""
     if base is not None and fmt != "github":
         raise click.UsageError("--base is for --format github: it marks changed theme files on a pull request")
-    from .build import check as run_check
+    from .coverage import format_coverage, translation_coverage
+    from .load import load_project
+    from .validate import validate
 
     settings = resolve_settings(directory, clearance=clearance, strict=strict, base=base)
-    report = run_check(settings)
+    raw = load_project(settings)
+    report = validate(raw, settings)
     root = os.path.normpath(str(directory))
     output = report.format(fmt, root)
     if fmt == "github":  # notices are for the reviewer: they never fail the check, even with --strict
@@ -51,6 +56,8 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | N
         output = "\n".join(filter(None, [output, *(d.format_github(root) for d in notices)]))
     if output:
         click.echo(output)
+    if fmt == "text" and (coverage := format_coverage(translation_coverage(raw, settings), translations)):
+        click.echo(coverage)   # not a problem: a missing translation shows the default language's text
     if fmt == "text":
         verdict = "failed" if report.failed(strict) else "ok"
         click.echo(f"mspsite check: {verdict}: {report.summary()}", err=True)

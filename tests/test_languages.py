@@ -183,3 +183,52 @@ def test_an_arabic_portal_reads_right_to_left_on_a_phone_and_passes_axe(browser,
             assert not violations, _report(served_arabic + url, violations)
     finally:
         ctx.close()
+
+
+# -- translation coverage -----------------------------------------------------------------------
+def _coverage(src: Path, *args: str) -> list[str]:
+    from click.testing import CliRunner
+
+    from mspsite.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", str(src), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if line.startswith(("translations", "  "))]
+
+
+def test_check_reports_each_missing_translation_at_its_text(tmp_path):
+    src = edited_starter(tmp_path / "p", {"mspsite.yml": [("languages: [en]", "languages: [en, fr]")]})
+    (src / "stories" / "first-steps.fr.md").write_text(
+        "---\ntitle: Nos premiers pas ensemble\nsummary: Comment trois organisations se sont accordées.\n---\n"
+        "Racontez l'histoire du partenariat.\n")
+    summary, *detail = _coverage(src, "--translations")
+    assert summary == "translations into 'fr': 0 of 13 items complete"
+    assert [line for line in detail if "first-steps" in line] == [
+        "  stories/first-steps.md:6:12: no 'fr' text for 'image_alt'"]   # title, summary and body are translated
+    assert "  goals/energy-access.yml:8:12: no 'fr' text for 'outcomes.0.title'" in detail
+    assert _coverage(src) == [summary]   # without --translations: the summary line only
+
+
+def test_check_marks_a_translation_older_than_its_original(tmp_path):
+    import os
+    import subprocess
+
+    src = edited_starter(tmp_path / "p", {"mspsite.yml": [("languages: [en]", "languages: [en, fr]")]})
+    (src / "stories" / "first-steps.fr.md").write_text("---\ntitle: Nos premiers pas\n---\nTexte.\n")
+
+    def commit(message: str, day: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}
+        subprocess.run(["git", "-C", str(src), "add", "."], check=True)
+        subprocess.run(["git", "-C", str(src), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
+                        "-qm", message], check=True, env=env)
+
+    subprocess.run(["git", "init", "-q", str(src)], check=True)
+    commit("content and its translation", "2026-03-02")
+    assert not any("older than" in line for line in _coverage(src, "--translations"))
+    story = src / "stories" / "first-steps.md"
+    story.write_text(story.read_text().replace("who, what changed", "who, what changed, where"))
+    commit("the original changes", "2026-05-14")
+    lines = _coverage(src, "--translations")
+    assert lines[0] == "translations into 'fr': 0 of 13 items complete; 1 translation older than the original"
+    assert "  stories/first-steps.fr.md: older than stories/first-steps.md (translated 2026-03-02, original " \
+           "changed 2026-05-14)" in lines
