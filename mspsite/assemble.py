@@ -6,7 +6,7 @@ import copy
 import datetime
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import model as m
@@ -34,11 +34,13 @@ def build_model(raw: RawProject, settings: Settings, language: str | None = None
     settings' language). Call on a project that validated."""
     config, clearance = settings.site, settings.clearance
     lang = language or settings.portal_language
-    prepared, hidden = _prepare(raw, config, clearance, lang)
-    return _Assembler(prepared, config, clearance, lang, hidden).partnership()
+    untranslated: set[str] = set()
+    prepared, hidden = _prepare(raw, config, clearance, lang, untranslated if lang != config.default_language else None)
+    return replace(_Assembler(prepared, config, clearance, lang, hidden).partnership(),
+                   untranslated=frozenset(t for t in untranslated if t.strip()))
 
 
-def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str):
+def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str, untranslated: set[str] | None):
     translations = {(d.kind.name, d.id, d.lang): d for d in raw.documents if d.lang}
     prepared: dict[str, dict[str, _Prepared]] = {}
     items = [d for d in raw.documents if d.lang is None and d.kind.name != "mspsite"]
@@ -61,7 +63,11 @@ def _prepare(raw: RawProject, config: SiteConfig, clearance: str, lang: str):
             data = merge_translation(doc.kind.name, data, translated, lang, config.default_language)
             if translation.body and translation.body.strip():
                 text = _published_text(translation.body, base, hidden_files)
-        data = localise(doc.kind.name, data, lang, config.default_language)
+            elif untranslated is not None:
+                untranslated.add(text)
+        elif untranslated is not None:
+            untranslated.add(text)
+        data = localise(doc.kind.name, data, lang, config.default_language, untranslated)
         data.setdefault("visibility", level)
         prepared.setdefault(doc.kind.name, {})[doc.id] = _Prepared(doc, data, withheld, text, record)
     return prepared, len(items) - len(shown)

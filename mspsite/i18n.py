@@ -87,6 +87,14 @@ def _collator():
     return Collator()
 
 
+def language_name(code: str, lang: str) -> str:
+    """A language's name in another language ("Kiingereza" is English in Kiswahili), else its code."""
+    try:
+        return locale(lang).languages.get(code.split("-")[0], code)
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 def country_name(code: str | None, lang: str) -> str:
     """A country's name in the language (ISO 3166 code: "KE" is "Kenya", in French too), the code
     itself for one Babel does not know."""

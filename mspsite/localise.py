@@ -19,8 +19,9 @@ def merge_translation(kind: str, data: dict, translation: dict, lang: str, defau
     return merged
 
 
-def localise(kind: str, data: dict, lang: str, default: str) -> dict:
-    """Every translatable text as a plain string in lang (else the default language, else any)."""
+def localise(kind: str, data: dict, lang: str, default: str, untranslated: set[str] | None = None) -> dict:
+    """Every translatable text as a plain string in lang (else the default language, else any).
+    Texts shown in another language than lang are added to untranslated."""
     data = copy.deepcopy(data)
     for at in text_paths(kind, data):
         parent = data
@@ -29,6 +30,10 @@ def localise(kind: str, data: dict, lang: str, default: str) -> dict:
         value = parent[at[-1]]
         if isinstance(value, dict):
             parent[at[-1]] = pick(value, lang, default)
+            if untranslated is not None and not (value.get(lang) or value.get(lang.split("-")[0])):
+                untranslated.add(parent[at[-1]])
+        elif untranslated is not None and lang != default and isinstance(value, str):
+            untranslated.add(value)
     return data
 
 

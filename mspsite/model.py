@@ -455,6 +455,8 @@ class Partnership:
     pages: tuple[Page, ...] = ()
     hidden_items: int = 0          # items above the clearance, left out
     record: dict = field(default_factory=dict, repr=False, compare=False)
+    # texts shown in the default language because they have no translation into this one
+    untranslated: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
 def label(item) -> str:

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import charts, figures
 from .model import label
@@ -25,7 +25,7 @@ from .labels import translated_labels
 from .languages import Alternate, alternates, is_right_to_left
 from .outputs.opendata import DATA_TABLES
 from .factors import FACTORS
-from .i18n import Formats, collation_key, country_name, translations
+from .i18n import Formats, collation_key, country_name, language_name, translations
 from .errors import MspsiteError
 from .folder import is_inside
 from .kinds import translation_base
@@ -127,7 +127,7 @@ class _Links:
         return self.media(name[len(MEDIA):], use=False) if name.startswith(MEDIA) else None
 
 
-LINK, MEDIA = "l\0", "m\0"   # dependency names of link and media lookups (dependencies.py)
+LINK, MEDIA, UNTRANSLATED = "l\0", "m\0", "u\0"   # dependency names of lookups (dependencies.py)
 
 
 @lru_cache(maxsize=100_000)   # a summary shows on its page, in lists, cards and the meta description
@@ -159,6 +159,7 @@ class Renderer:
         self.links = _Links(site, self.src, self.recorder)
         self.targets: dict[str, LinkedFrom] = {}     # every file the page being rendered links -> where it first did
         self._lines: dict[tuple[str, int], Location] = {}
+        self._untranslated_digests: set[str] | None = None
         self.formats = Formats(p.language, p.config.currency)
         self.gettext = translations(theme.locales, p.language, theme.src)
         self.env = template_environment(ThemeLoader(theme.templates, self.src))
@@ -240,7 +241,28 @@ class Renderer:
         page: PlannedPage = ctx["page"]
         html = to_html(text, self.links.resolver(page.url, source or page.source))
         html = self.glossary.link(html, ctx["linked_terms"], relative(page.url, "glossary/"))
+        if self._untranslated(text):   # shown in the default language: say so, and mark its language
+            default = self.site.settings.site.default_language
+            notice = self.gettext.gettext("Not yet translated into %(language)s; shown in %(original)s.") % {
+                "language": language_name(self.site.partnership.language, self.site.partnership.language),
+                "original": language_name(default, self.site.partnership.language)}
+            html = (f'<div class="untranslated" lang="{default}"><p class="translation-notice" '
+                    f'lang="{self.site.partnership.language}">{escape(notice)}</p>{html}</div>')
         return Markup(html)
+
+    def _untranslated(self, text: str) -> bool:
+        name = UNTRANSLATED + digest(text)
+        self.recorder.name(name)
+        return self.lookup(name) == "yes"
+
+    def lookup(self, name: str) -> str | None:
+        """A dependency's value by its name (dependencies.py): a link or media lookup, or whether a text
+        is shown untranslated."""
+        if name.startswith(UNTRANSLATED):
+            if self._untranslated_digests is None:
+                self._untranslated_digests = {digest(t) for t in self.site.partnership.untranslated}
+            return "yes" if name[len(UNTRANSLATED):] in self._untranslated_digests else "no"
+        return self.links.lookup(name)
 
     def page(self, page: PlannedPage) -> RenderedPage:
         """One page, with what it read and linked."""
@@ -260,7 +282,7 @@ class Renderer:
     def render(self, progress=None, cache: PageCache | None = None) -> RenderedSite:
         """Every page, each taken from the cache when nothing it is made of changed."""
         pages = self.site.pages
-        digests = Digests(self.site.partnership, self.site, self.links.lookup)
+        digests = Digests(self.site.partnership, self.site, self.lookup)
         made: dict[int, RenderedPage | KeptPage] = {}
         keys: list[str | None] = [None] * len(pages)
         if cache:

@@ -232,3 +232,12 @@ def test_check_marks_a_translation_older_than_its_original(tmp_path):
     assert lines[0] == "translations into 'fr': 0 of 13 items complete; 1 translation older than the original"
     assert "  stories/first-steps.fr.md: older than stories/first-steps.md (translated 2026-03-02, original " \
            "changed 2026-05-14)" in lines
+
+
+def test_a_text_without_a_translation_is_marked_with_its_language_and_a_notice(built_sample: Path):
+    untranslated = (built_sample / "sw" / "stories" / "sales-agents-of-nyakach" / "index.html").read_text()
+    assert ('<div class="untranslated" lang="en"><p class="translation-notice" lang="sw">Bado haijatafsiriwa '
+            'kwa Kiswahili; inaonyeshwa kwa Kiingereza.</p>') in untranslated
+    translated = (built_sample / "sw" / "stories" / "akinyi-switches-to-lpg" / "index.html").read_text()
+    assert "translation-notice" not in translated and "Akinyi" in translated
+    assert "translation-notice" not in (built_sample / "stories" / "sales-agents-of-nyakach" / "index.html").read_text()
