@@ -70,10 +70,12 @@ def default_fmt(value: float) -> str:
 
 def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: Point | None = None,
                target: Point | None = None, unit: str = "", fmt: Fmt | None = None,
-               description: str | None = None, gettext: Gettext | None = None) -> Markup:
-    """Measurements over time as a line, with the baseline marked and the target dashed."""
+               description: str | None = None, gettext: Gettext | None = None, formats=None) -> Markup:
+    """Measurements over time as a line, with the baseline marked and the target dashed. formats
+    (i18n.Formats) writes numbers and dates in the portal's language."""
     _ = gettext or _untranslated
-    fmt = fmt or default_fmt
+    fmt = fmt or (formats.number if formats else default_fmt)
+    day = (lambda d: formats.date(d, "medium")) if formats else (lambda d: d.isoformat())
     slug = _slug(chart_id)
     points = sorted(((d, _finite(v)) for d, v in points), key=lambda p: p[0])
     if not points:
@@ -137,27 +139,27 @@ def line_chart(chart_id: str, title: str, points: Sequence[Point], *, baseline: 
     out.append(f'<polyline class="chart-line" points="{coords}"/>')
     for d, v in points:
         out.append(f'<circle class="chart-point" cx="{_n(x(d))}" cy="{_n(y(v))}" r="3">'
-                   f'<title>{_esc(f"{d.isoformat()}: {fmt(v)}{u}")}</title></circle>')
+                   f'<title>{_esc(f"{day(d)}: {fmt(v)}{u}")}</title></circle>')
 
     if description is None:
         d0, (d1, v1) = points[0][0], points[-1]
         description = _("Measurements: %(count)s, from %(start)s to %(end)s; latest %(latest)s.") % {
-            "count": len(points), "start": d0.isoformat(), "end": d1.isoformat(), "latest": f"{fmt(v1)}{u}"}
+            "count": len(points), "start": day(d0), "end": day(d1), "latest": f"{fmt(v1)}{u}"}
         if base is not None:
             description += " " + _("Baseline %(value)s (%(date)s).") % {"value": f"{fmt(base[1])}{u}",
-                                                                        "date": base[0].isoformat()}
+                                                                        "date": day(base[0])}
         if goal is not None:
             description += " " + _("Target %(value)s by %(date)s.") % {"value": f"{fmt(goal[1])}{u}",
-                                                                       "date": goal[0].isoformat()}
+                                                                       "date": day(goal[0])}
     return _svg(slug, height, title, description, "".join(out))
 
 
 def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[float | None]]], *,
               series: Sequence[str] = ("Planned", "Actual"), fmt: Fmt | None = None,
-              description: str | None = None, gettext: Gettext | None = None) -> Markup:
+              description: str | None = None, gettext: Gettext | None = None, formats=None) -> Markup:
     """Horizontal bars, one group per row and one bar per series; None means no value."""
     _ = gettext or _untranslated
-    fmt = fmt or default_fmt
+    fmt = fmt or (formats.number if formats else default_fmt)
     slug = _slug(chart_id)
     series = tuple(str(s) for s in series)
     if not 1 <= len(series) <= 3:
@@ -220,14 +222,14 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[floa
     return _svg(slug, height, title, description, defs + "".join(out))
 
 
-def progress_bar(chart_id: str, label: str, fraction: float, gettext: Gettext | None = None) -> Markup:
+def progress_bar(chart_id: str, label: str, fraction: float, gettext: Gettext | None = None, formats=None) -> Markup:
     """How far an indicator has come from baseline (0) to target (1).
 
     The bar is clamped to its track, but the text keeps the real figure, since
     overshooting a target or sliding back past the baseline is news."""
     slug = _slug(chart_id)
     fraction = _finite(fraction)
-    percent = f"{default_fmt(round(fraction * 100))} %"
+    percent = formats.percent(round(fraction * 100) / 100) if formats else f"{default_fmt(round(fraction * 100))} %"
     track = WIDTH - 64
     filled = max(0.0, min(1.0, fraction)) * (track - 2)
     body = (f'<rect class="chart-track" x="1" y="5" width="{_n(track - 2)}" height="14"/>'

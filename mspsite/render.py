@@ -187,7 +187,7 @@ class Renderer:
     def _charts(self):
         """The chart functions with this portal's translations bound in."""
         gettext = self.gettext.gettext
-        return SimpleNamespace(**{name: partial(getattr(charts, name), gettext=gettext)
+        return SimpleNamespace(**{name: partial(getattr(charts, name), gettext=gettext, formats=self.formats)
                                   for name in ("line_chart", "bar_chart", "progress_bar")})
 
     # -- template helpers: each reads the page being rendered from the context ----------------

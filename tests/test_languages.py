@@ -241,3 +241,11 @@ def test_a_text_without_a_translation_is_marked_with_its_language_and_a_notice(b
     translated = (built_sample / "sw" / "stories" / "akinyi-switches-to-lpg" / "index.html").read_text()
     assert "translation-notice" not in translated and "Akinyi" in translated
     assert "translation-notice" not in (built_sample / "stories" / "sales-agents-of-nyakach" / "index.html").read_text()
+
+
+def test_charts_speak_the_portal_language(french):
+    goal = next(html.decode() for rel, html in french.files.items()
+                if rel.startswith("goals/") and rel.count("/") == 2 and b"<desc" in html)
+    desc = re.findall(r"<desc[^>]*>([^<]+)</desc>", goal)
+    assert desc and not any(re.search(r"\d{4}-\d{2}-\d{2}", d) for d in desc), desc   # no ISO dates
+    assert any(re.search(r"\d+\u00a0%", d) for d in desc), desc   # "57 %": the French percentage
