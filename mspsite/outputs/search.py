@@ -3,14 +3,14 @@ Pagefind was chosen because its index is split into small chunks that a phone
 downloads only as a query needs them, it runs offline, and it is multilingual.
 
 Its command line (from the pagefind[bin] package) indexes a private temporary copy of
-the searchable pages. Its Python API (the `pagefind` package, 1.5.2) takes ~100 ms a
-page fed one at a time, concurrently or not: its reader of the service's replies sleeps
-0.1 s before reading each one; and it cannot hand the index back in memory for a large
-site (replies are read with a 2 MiB limit). The Pagefind process, not mspsite, holds
-most of a build's peak memory: about 150 KB a page (its parsed pages, a copy of them
-and per-page word maps exist at once while it builds the index), which no option of its
-own reduces; its allocator is told to return freed memory at once, which lowers that
-peak by about a sixth."""
+the searchable pages. Its Python API (the `pagefind` package, 1.5.2) is no way round the
+copy: fed one page at a time it takes ~100 ms a page, concurrently or not (its reader of
+the service's replies sleeps 0.1 s before reading each one), and asked for the index in
+memory it never answers once the index passes the 2 MiB its reader accepts (500 pages
+here). The Pagefind process, not mspsite, holds most of a build's peak memory: about
+160 KB a page (its parsed pages, a copy of them and per-page word maps exist at once
+while it builds the index), which no option of its own reduces; its allocator is told
+to return freed memory at once, which lowers that peak by about 15%."""
 
 from __future__ import annotations
 
