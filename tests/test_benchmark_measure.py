@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from benchmarks import measure
+from benchmarks import measure, run
 
 pytestmark = pytest.mark.xdist_group("benchmarks")
 MB = 1_000_000
@@ -55,3 +55,19 @@ def test_without_pss_rss_stands_in(monkeypatch):
     assert memory.measure == "RSS"
     assert memory.roles[measure.FORKS].peak.bytes >= 200 * MB   # each fork counts all it shares
     assert memory.peak == memory.rss_sum and memory.peak.bytes >= 300 * MB
+
+
+def test_the_table_shows_the_trees_peak_and_each_roles_own():
+    memory = measure.Memory("PSS")
+    memory.add(measure.Sample(10.0, {measure.MAIN: 300 * MB, measure.FORKS: 200 * MB}))   # rendering
+    memory.add(measure.Sample(20.0, {measure.MAIN: 400 * MB, "pagefind": 700 * MB}))      # indexing
+    memory.rss_sum = measure.Peak(1500 * MB, 10.0)
+    rows = run.memory_rows([memory], hugo_mb=None, mkdocs_mb=None)
+    assert [(r.name, r.values, r.note, r.met) for r in rows] == [
+        ("peak memory (PSS), mspsite cold build", [1100 * MB], "", False),   # not 400 + 200 + 700
+        ("peak memory of the build process alone", [400 * MB], "at 20 s", None),
+        ("peak memory of the render workers alone", [200 * MB], "at 10 s", None),
+        ("peak memory of the Pagefind binary alone", [700 * MB], "at 20 s", None),
+        ("peak summed RSS, mspsite cold build", [1500 * MB], "an upper bound", None),
+    ]
+    assert memory.at_peak == {measure.MAIN: 400 * MB, "pagefind": 700 * MB}
