@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import hugo, mkdocs_site
 from .generate import generate, write
-from .measure import BenchmarkError, Run, build_mspsite, memory_source, run, summary
+from .measure import FORKS, MAIN, BenchmarkError, Memory, Run, build_mspsite, memory_source, run, summary
 from .report import Row, as_json, load_average, machine, ratio, text_table, write_docs
 from .serve_latency import Story, measure_serve
 
@@ -27,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "performance.md"
 MSPSITE_CACHE = ".mspsite-cache"     # where mspsite may keep a build cache in the partnership folder
 HOME_LIMIT, PAGE_LIMIT = 60_000, 150_000   # issue 10: home page under 60 KB gzipped, no page over 150 KB
+# The roles of the cold build's processes shown in the table (measure.TreeMemory names them).
+ROLES = {MAIN: "build process", FORKS: "render workers", "pagefind": "Pagefind binary"}
 
 
 def prepared(pages: int, seed: int, cache: Path) -> Path:
@@ -55,7 +57,7 @@ def measure_mspsite(folder: Path, repeat: int, before_each: Callable[[int], None
     work, site, plain = runs / "partnership", runs / "site", runs / "site-no-search"
     shutil.copytree(folder / "partnership", work)
     story = Story(work)
-    found: dict = {k: [] for k in ("cold", "warm", "no-change", "one-edit", "no-search", "rss")}
+    found: dict = {k: [] for k in ("cold", "warm", "no-change", "one-edit", "no-search", "memory")}
 
     def timed(kind: str, out: Path, r: int, search: bool = True) -> Run:
         result, portal = build_mspsite(work, out, search)
@@ -68,7 +70,7 @@ def measure_mspsite(folder: Path, repeat: int, before_each: Callable[[int], None
     for r in range(1, repeat + 1):
         before_each(r)
         cold_start(work, site)
-        found["rss"].append(timed("cold", site, r).peak_rss)
+        found["memory"].append(timed("cold", site, r).memory)
         if r == 1:
             found["weight"] = page_weight(site)
         shutil.rmtree(site)                        # warm: a new output folder, mspsite's own cache kept
@@ -129,7 +131,7 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
         return summary(values)["median"] if values and None not in values else None
 
     hugo_s, mkdocs_s = med(hugo_runs), med(mkdocs_runs)
-    hugo_mb, mkdocs_mb = med(hugo_runs, "peak_rss"), med(mkdocs_runs, "peak_rss")
+    hugo_mb, mkdocs_mb = med(hugo_runs, "peak_memory"), med(mkdocs_runs, "peak_memory")
 
     def build(name, values, target="", limit_hugo=None, limit_mkdocs=None):
         median = summary(values)["median"]
@@ -139,7 +141,7 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
         return Row(name, "s", values, rh, rm, target, met)
 
     weight, largest = m["weight"], m["weight"]["largest"]
-    rss = [x for x in m["rss"] if x is not None]
+    memory = [x for x in m["memory"] if x is not None]
     rows = [
         build("mspsite cold build", m["cold"],
               "≤ 2× Hugo (3× at most) and ≥ 5× faster than MkDocs, at 10k pages", 2.0, 0.2),
@@ -152,10 +154,8 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
         rows += [Row("serve: first build", "s", [serve.first_build]),
                  Row("serve: one edit shown", "ms", serve.edits, target="< 300 ms at 1k pages",
                      met=summary(serve.edits)["median"] < 0.3)]
-    if rss:
-        median = summary(rss)["median"]
-        rows.append(Row("peak RSS, mspsite cold build", "MB", rss, ratio(median, hugo_mb), ratio(median, mkdocs_mb),
-                        "< 1 GB at 10k pages", median < 1e9))
+    if memory:
+        rows += memory_rows(memory, hugo_mb, mkdocs_mb)
     rows += [
         Row("home page, gzipped", "KB", [weight["home_gzip"]], target="< 60 KB",
             met=weight["home_gzip"] < HOME_LIMIT),
@@ -167,11 +167,29 @@ def rows_of(m: dict, serve, hugo_runs: list[Run] | None, mkdocs_runs: list[Run] 
                                      ("MkDocs + Material", mkdocs_runs, "mkdocs", "mkdocs or material not installed")):
         if runs:
             rows.append(Row(f"{tool} cold build", "s", [x.seconds for x in runs]))
-            if None not in (x.peak_rss for x in runs):
-                rows.append(Row(f"{tool} peak RSS", "MB", [x.peak_rss for x in runs]))
+            if None not in (x.peak_memory for x in runs):
+                rows.append(Row(f"{tool} peak memory", "MB", [x.peak_memory for x in runs]))
         else:   # said in the table: its ratios are missing for this reason
             why = f"--skip {key}" if key in skipped else missing
             rows.append(Row(f"{tool} cold build", "s", [], note=f"not measured: {why}"))
+    return rows
+
+
+def memory_rows(memory: list[Memory], hugo_mb: float | None, mkdocs_mb: float | None) -> list[Row]:
+    """The cold build's peak memory (PSS where it can be read), and each role's own peak, in every run."""
+    what = memory[0].measure
+    peaks = [m.peak.bytes for m in memory]
+    median = summary(peaks)["median"]
+    rows = [Row(f"peak memory ({what}), mspsite cold build", "MB", peaks, ratio(median, hugo_mb),
+                ratio(median, mkdocs_mb), "< 1 GB at 10k pages", median < 1e9)]
+    for role, name in ROLES.items():
+        if all(role in m.roles for m in memory):
+            at = summary([m.roles[role].peak.at for m in memory])["median"]
+            rows.append(Row(f"peak memory of the {name} alone", "MB", [m.roles[role].peak.bytes for m in memory],
+                            note=f"at {at:.0f} s"))
+    if what != "RSS":
+        rows.append(Row("peak summed RSS, mspsite cold build", "MB", [m.rss_sum.bytes for m in memory],
+                        note="an upper bound"))
     return rows
 
 
