@@ -169,3 +169,30 @@ def test_pagefind_returns_freed_memory_at_once(tmp_path: Path, monkeypatch):
     assert "opt.dirty_decay_ms: 0 " in result.stderr and "opt.muzzy_decay_ms: 0 " in result.stderr
     monkeypatch.setenv(name, "narenas:1")
     assert search.pagefind_env()[name] == "narenas:1"   # one's own setting is kept
+
+
+def test_an_unchanged_portal_keeps_its_search_index_and_an_edit_makes_it_again(tmp_path: Path, monkeypatch):
+    from mspsite import build
+    from mspsite.cache import CACHE
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795824000")
+    src = tmp_path / "p"
+    create_starter(src)
+    made = []
+    real = search.index_pages
+    monkeypatch.setattr(search, "index_pages", lambda files, language: made.append(len(files)) or real(files, language))
+
+    def index(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    build(src, tmp_path / "a", history=False)
+    build(src, tmp_path / "b", history=False)   # another output folder: built, but the pages are the same
+    assert len(made) == 1 and index(tmp_path / "a") == index(tmp_path / "b") != {}
+    story = next((src / "stories").glob("*.md"))
+    story.write_text(story.read_text() + "\nThe word quetzalcoatl.\n")
+    build(src, tmp_path / "c", history=False)
+    assert len(made) == 2 and index(tmp_path / "c") != index(tmp_path / "a")
+    for kept in (src / CACHE).glob("search-*.zip"):   # a damaged cache is not used: the index is made again
+        kept.write_bytes(b"not a zip")
+    build(src, tmp_path / "d", history=False)
+    assert len(made) == 3 and index(tmp_path / "d") == index(tmp_path / "c")

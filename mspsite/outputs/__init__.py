@@ -33,12 +33,13 @@ class Output:
 
 
 OUTPUTS: tuple[Output, ...] = (
+    # first: Pagefind holds most of a build's peak memory, so it runs before the other outputs exist
+    Output("search index", search_index, "rendered"),             # pagefind/, of the pages only
     Output("open data", open_data),                               # data/*.json, *.csv, schemas
     Output("IATI activity", iati_activities),                     # data/iati-activities.xml, with an iati: block
     Output("feeds", feeds, "rendered"),                           # feeds/*.xml
     Output("sitemap and robots", crawler_files, "rendered"),      # sitemap.xml, robots.txt, .nojekyll
     Output("report downloads", report_files, "rendered"),         # reports/<id>.xlsx, .pdf, <id>/*.csv
-    Output("search index", search_index, "rendered"),             # pagefind/, last: it indexes the pages
 )
 
 

@@ -14,16 +14,21 @@ to return freed memory at once, which lowers that peak by about 15%."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import locks
+from ..cache import cache_folder
 from ..errors import MspsiteError
 from ..settings import Settings
 
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 
 OUTPUT = "pagefind"
 PREFIX = "mspsite-search-"
+KEPT_INDEXES = 8   # search indexes kept in the cache folder: a few readerships and languages
 # Ours (locked by their build) and those of mspsite versions that used tempfile.TemporaryDirectory.
 FOLDER = re.compile(re.escape(PREFIX) + "[a-z0-9_]{8}")
 # Pagefind's Linux binaries allocate with jemalloc, which by default keeps freed memory for 10 s
@@ -40,8 +46,63 @@ ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 
 def search_index(settings: Settings, rendered: RenderedSite) -> dict[str, bytes]:
-    """Pagefind's files (under pagefind/) for the portal's pages; none when search is off."""
-    return index_pages(rendered.files, rendered.site.partnership.language) if settings.search else {}
+    """Pagefind's files (under pagefind/) for the portal's pages; none when search is off. The index
+    of the last builds is kept in the cache folder by a digest of the pages it indexes: pages that
+    did not change are not indexed again (a third of a warm build's time)."""
+    if not settings.search:
+        return {}
+    language = rendered.site.partnership.language
+    pages = {path: content for path, content in rendered.files.items() if _searchable(path, content)}
+    digest = hashlib.sha256(f"{_pagefind_version()}\0{language}\0".encode())
+    for path in sorted(pages):
+        digest.update(f"{path}\0{hashlib.sha256(pages[path]).hexdigest()}\n".encode())
+    kept = cache_folder(settings)
+    stored = kept / f"search-{digest.hexdigest()[:24]}.zip" if kept else None
+    if stored and (index := _read_kept(stored)) is not None:
+        return index
+    index = index_pages(pages, language)
+    if stored:
+        _keep(stored, index)
+    return index
+
+
+def _searchable(path: str, content: bytes) -> bool:
+    return path.endswith(".html") and b"data-pagefind-body" in content
+
+
+@lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _read_kept(stored: Path) -> dict[str, bytes] | None:
+    """A kept index; None if there is none, or it is not one we wrote (then it is made again)."""
+    try:
+        with zipfile.ZipFile(stored) as archive:
+            names = archive.namelist()
+            if not names or any(not n.startswith(OUTPUT + "/") or ".." in n.split("/") for n in names):
+                return None
+            return {name: archive.read(name) for name in names}
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+
+
+def _keep(stored: Path, index: dict[str, bytes]) -> None:
+    """Keep an index for the next builds, and the few most recent others (readerships, languages)."""
+    try:
+        stored.parent.mkdir(exist_ok=True)
+        partial = stored.with_name(f".{stored.name}.partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:   # Pagefind's files are compressed
+            for name, data in sorted(index.items()):
+                archive.writestr(name, data)
+        partial.replace(stored)
+        for old in sorted(stored.parent.glob("search-*.zip"), key=lambda p: p.stat().st_mtime)[:-KEPT_INDEXES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def index_pages(files: dict[str, bytes], language: str) -> dict[str, bytes]:
@@ -60,7 +121,7 @@ def index_pages(files: dict[str, bytes], language: str) -> dict[str, bytes]:
 def _index(tmp: Path, files: dict[str, bytes], language: str) -> dict[str, bytes]:
     root = tmp / "site"
     for path, content in files.items():
-        if path.endswith(".html") and b"data-pagefind-body" in content:
+        if _searchable(path, content):
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(content)
     out = tmp / OUTPUT
