@@ -18,9 +18,9 @@ from pathlib import Path
 from .partnership import Generated, make
 
 
-def generate(pages: int, seed: int) -> Generated:
+def generate(pages: int, seed: int, languages: tuple[str, ...] = ("en",)) -> Generated:
     """The partnership's files and item pages, in memory."""
-    return make(pages, seed)
+    return make(pages, seed, languages)
 
 
 def write(generated: Generated, out: Path) -> None:
@@ -40,12 +40,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="folder to create (must be new or empty)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--force", action="store_true", help="replace the output folder if it exists")
+    parser.add_argument("--languages", default="en", help="en (the default, as the Hugo comparison builds), or en,fr: "
+                        "a bilingual partnership, for which mspsite builds a second portal")
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")
     if args.force and args.output.exists():
         shutil.rmtree(args.output)
-    generated = generate(args.pages, args.seed)
+    generated = generate(args.pages, args.seed, tuple(args.languages.split(",")))
     write(generated, args.output)
     print(f"{len(generated.pages)} items in {len(generated.files)} files written to {args.output}", file=sys.stderr)
 

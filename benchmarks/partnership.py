@@ -69,8 +69,10 @@ class Generated:
     pages: list[Page]
 
 
-def make(pages: int, seed: int) -> Generated:
-    return _Maker(pages, random.Random(seed)).make()
+def make(pages: int, seed: int, languages: tuple[str, ...] = ("en",)) -> Generated:
+    """A partnership in English, or ("en", "fr") for a bilingual one: some texts and Markdown
+    translations in French, and mspsite builds a second portal for them."""
+    return _Maker(pages, random.Random(seed), languages).make()
 
 
 def counts(pages: int) -> dict[str, int]:
@@ -106,8 +108,9 @@ def front_matter(fields: list[str], body: str) -> str:
 
 
 class _Maker:
-    def __init__(self, pages: int, rng: random.Random):
+    def __init__(self, pages: int, rng: random.Random, languages: tuple[str, ...]):
         self.rng, self.text = rng, Prose(rng)
+        self.french = "fr" in languages
         self.n = counts(pages)
         self.lines_per_period = max(20, min(LINES_PER_PERIOD, pages // 2))
         self.files: dict[str, str] = {}
@@ -276,7 +279,7 @@ class _Maker:
             title = self.text.title(self.rng.choice(("Better", "Affordable", "Inclusive", "Sustainable", "Fair")))
             id_ = self.new_id(title, 4)
             description = self.text.markdown(self.text.body_size() // 2, terms=self.terms_used())
-            lines = [f"title:\n  en: {q(title)}\n  fr: {q('Objectif ' + title.lower())}" if g % 4 == 0
+            lines = [f"title:\n  en: {q(title)}\n  fr: {q('Objectif ' + title.lower())}" if g % 4 == 0 and self.french
                      else f"title: {q(title)}", f"description: {block(description, 2)}",
                      f"sdgs: {ids(str(s) for s in self.some(range(1, 18), 1, 3))}", "interests:"]
             for s in self.some(self.stakeholder_ids, 2, 4):
@@ -399,6 +402,8 @@ class _Maker:
             self.translation("decisions", d["id"], d["title"])
 
     def translation(self, folder: str, id_: str, title: str, summary: bool = False) -> None:
+        if not self.french:
+            return
         fields = [f"title: {q('(fr) ' + title)}"] + ([f"summary: {q(self.text.french(1).strip())}"] if summary else [])
         self.files[f"{folder}/{id_}.fr.md"] = front_matter(fields, self.text.french(self.rng.randint(3, 8)))
 
@@ -533,12 +538,12 @@ class _Maker:
         core = self.stakeholder_ids[:8]
         self.files["mspsite.yml"] = (
             "title: Benchmark Partnership for Shared Results\nsite_url: https://example.org/bench/\n"
-            "languages: [en, fr]\nrepository: https://github.com/example/bench\nbranch: main\ncurrency: EUR\n"
+            f"languages: [{'en, fr' if self.french else 'en'}]\nrepository: https://github.com/example/bench\nbranch: main\ncurrency: EUR\n"
             "default_visibility: public\ntheme: portal\niati:\n  identifier: XM-DAC-41114-BENCH\n"
             "  reporting_org: {ref: XM-DAC-41114, type: 40, name: Benchmark Secretariat}\n")
         self.files["partnership.yml"] = "\n".join([
             "name:\n  en: Benchmark Partnership for Shared Results\n"
-            "  fr: Partenariat de référence pour des résultats partagés",
+            + ("  fr: Partenariat de référence pour des résultats partagés" if self.french else ""),
             "acronym: BPSR", f"summary: {block(self.text.paragraph(4), 2)}",
             f"vision: {q(self.text.short() + '.')}", f"mission: {block(self.text.paragraph(3), 2)}",
             "founded: 2014-06-01", "phase: implementation", "countries: [KE, UG, TZ, RW]", "sdgs: [5, 6, 7, 13]",

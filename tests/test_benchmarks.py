@@ -17,9 +17,9 @@ ROOT = Path(__file__).parent.parent
 pytestmark = pytest.mark.xdist_group("benchmarks")   # one small partnership for the module
 
 
-def generate(out: Path, pages: int, seed: int) -> Path:
+def generate(out: Path, pages: int, seed: int, languages: str = "en,fr") -> Path:
     subprocess.run([sys.executable, "-m", "benchmarks.generate", "--pages", str(pages), "-o", str(out),
-                    "--seed", str(seed)], cwd=ROOT, check=True, capture_output=True)
+                    "--seed", str(seed), "--languages", languages], cwd=ROOT, check=True, capture_output=True)
     return out
 
 
