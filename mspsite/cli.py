@@ -57,7 +57,7 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | N
     if output:
         click.echo(output)
     if fmt == "text" and (coverage := format_coverage(translation_coverage(raw, settings), translations)):
-        click.echo(coverage)   # not a problem: a missing translation shows the default language's text
+        click.echo(coverage, err=True)   # beside the verdict: not a problem, a missing translation shows the default text
     if fmt == "text":
         verdict = "failed" if report.failed(strict) else "ok"
         click.echo(f"mspsite check: {verdict}: {report.summary()}", err=True)

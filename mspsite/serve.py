@@ -151,7 +151,10 @@ class LiveSite:
                 others = f" ({changes.others} other file{'s' * (changes.others != 1)})" if changes.others else ""
                 click.echo(f"rebuilt in {seconds:.1f} s: {fixed}{changes.pages} page"
                            f"{'s' * (changes.pages != 1)} changed{others}")
-            self._index_later(rendered, self.snapshot.build)
+            if first:   # the address is given once search works too; later indexes follow their pages
+                self._index(rendered, self.snapshot.build)
+            else:
+                self._index_later(rendered, self.snapshot.build)
 
     # -- the search index, made beside the next rebuilds ---------------------------------------
     def _index_later(self, rendered: RenderedSite, build: int) -> None:
