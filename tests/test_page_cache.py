@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from conftest import SAMPLE, SOURCE_DATE_EPOCH
+from conftest import SOURCE_DATE_EPOCH, edited_starter
 from mspsite import resolve_settings
 from mspsite.build import make_portal
 from mspsite.cache import CACHE
@@ -22,16 +22,22 @@ from mspsite.render import render_site
 from mspsite.theme import load_theme
 
 
+def bilingual_starter(dest: Path) -> Path:
+    """The starter in English and French, one story translated: small, so many builds stay quick."""
+    src = edited_starter(dest, {"mspsite.yml": [("languages: [en]", "languages: [en, fr]")]})
+    (src / "stories" / "first-steps.fr.md").write_text("---\ntitle: Nos premiers pas\n---\nLe récit du partenariat.\n")
+    return src
+
+
 @pytest.fixture
 def src(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    shutil.copytree(SAMPLE, tmp_path / "p", ignore=shutil.ignore_patterns(CACHE, "site"))
-    return tmp_path / "p"
+    return bilingual_starter(tmp_path / "p")
 
 
 def cached_and_clean(src: Path, clearance: str = "public"):
     """The portal as a build with the page cache makes it, and each language's pages rendered
-    without the cache (the sample has two languages)."""
+    without the cache (the partnership has two languages)."""
     cached, _ = make_portal(resolve_settings(src, clearance=clearance, history=False, search=False, pdf=False))
     theme = load_theme(cached.site.settings.site.theme, src)
     return cached, [(version, render_site(version.site, theme)) for version in cached.versions]
@@ -50,22 +56,22 @@ def test_a_second_build_renders_nothing_and_makes_the_same_pages(src):
     assert first.reused == 0
     assert_same(first, clean)
     again, clean = cached_and_clean(src)
-    assert again.reused == again.pages > 200
+    assert again.reused == again.pages > 40
     assert_same(again, clean)
     assert again.files == first.files
 
 
 def test_an_edit_renders_the_pages_that_show_what_changed_and_no_others(src):
     first, _ = cached_and_clean(src)
-    decision = src / "decisions" / "2024-work-plan.md"
+    decision = src / "decisions" / "first-work-plan.md"
     decision.write_text(decision.read_text().replace("title: ", "title: Revised ", 1))
     cached, clean = cached_and_clean(src)
     assert_same(cached, clean)
     changed = [f for f in cached.files if f.endswith(".html") and cached.files[f] != first.files.get(f)]
-    assert "governance/decisions/2024-work-plan/index.html" in changed
-    assert b"Revised " in cached.files["governance/decisions/2024-work-plan/index.html"]
+    assert "governance/decisions/first-work-plan/index.html" in changed
+    assert b"Revised " in cached.files["governance/decisions/first-work-plan/index.html"]
     rendered = cached.pages - cached.reused
-    assert len(changed) <= rendered < cached.pages // 4
+    assert len(changed) <= rendered < cached.pages // 2
 
 
 def test_a_stakeholder_renamed_changes_every_page_that_names_it(src):
@@ -112,14 +118,14 @@ def test_a_failed_build_leaves_the_cache_as_the_last_good_build_left_it(src):
     (src / "overrides").mkdir()
     (src / "overrides" / "about.html").write_text('{% extends "base.html" %}{% block content %}{{ progress() }}'
                                                  '{% endblock %}')
-    story = src / "stories" / "stove-on-credit.md"
+    story = src / "stories" / "first-steps.md"
     story.write_text(story.read_text() + "\nA new closing line.\n")
     with pytest.raises(ContentError):
         cached_and_clean(src)
     (src / "overrides" / "about.html").unlink()
     cached, clean = cached_and_clean(src)
     assert_same(cached, clean)
-    assert b"A new closing line." in cached.files["stories/stove-on-credit/index.html"]
+    assert b"A new closing line." in cached.files["stories/first-steps/index.html"]
 
 
 # -- random edit sequences ----------------------------------------------------------------------
@@ -180,13 +186,12 @@ def _media(src: Path, rnd: random.Random, n: int) -> None:
 EDITS = [_retitle, _append, _remove, _add, _hide, _glossary, _media]
 
 
-@hypothesis_settings(max_examples=4, deadline=None, derandomize=True,
+@hypothesis_settings(max_examples=8, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 2**16),
-                                st.sampled_from(["public", "partners"])), min_size=1, max_size=2))
+                                st.sampled_from(["public", "partners"])), min_size=1, max_size=3))
 def test_after_any_edits_the_cached_build_equals_a_clean_one(tmp_path_factory, steps):
-    src = tmp_path_factory.mktemp("edits") / "p"
-    shutil.copytree(SAMPLE, src, ignore=shutil.ignore_patterns(CACHE, "site"))
+    src = bilingual_starter(tmp_path_factory.mktemp("edits") / "p")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         cached_and_clean(src)
