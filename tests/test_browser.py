@@ -43,8 +43,7 @@ PAGE_TYPES = {
     "search": "search/",
     "sitemap": "sitemap/",
     "404": "no/such/page/",
-    "sw home": "sw/",                                  # the second language's portal
-    "sw story": "sw/stories/akinyi-switches-to-lpg/",
+    "sw story": "sw/stories/sales-agents-of-nyakach/",   # the second language's portal, its text untranslated
 }
 NOT_FOUND = "404"
 
