@@ -3,8 +3,8 @@
 The default language (the first of `languages:` in mspsite.yml) lives at the top of the site,
 so the addresses of a one-language portal stay the same when a language is added; every other
 language is a whole portal under /<language>/: its pages, feeds, open data, reports and its
-own search index (Pagefind indexes one language at a time best). Shared files are not shared:
-each portal is complete on its own, as a reader who downloads one language gets it. Each page
+own search index (Pagefind indexes one language at a time best). The portals share no files
+(each has its own assets and media copies): each is complete on its own. Each page
 knows the same page in the other languages (the language switcher and hreflang links), or,
 where a language lacks it, the nearest page above it that it has."""
 
