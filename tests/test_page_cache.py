@@ -186,7 +186,7 @@ def _media(src: Path, rnd: random.Random, n: int) -> None:
 EDITS = [_retitle, _append, _remove, _add, _hide, _glossary, _media]
 
 
-@hypothesis_settings(max_examples=6, deadline=None, derandomize=True,
+@hypothesis_settings(max_examples=5, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 2**16),
                                 st.sampled_from(["public", "partners"])), min_size=1, max_size=3))
