@@ -80,16 +80,20 @@ def model_and_report(settings: Settings) -> tuple[Partnership, Report]:
 
 def checked(settings: Settings) -> tuple[RawProject, Report]:
     """The partnership folder as read, and what the check found; raises ContentError if it has errors."""
-    raw = load_project(settings)
-    report = validate(raw, settings)
+    raw, report = read_and_check(settings)
     report.raise_if_errors(strict=settings.strict)
     return raw, report
 
 
+def read_and_check(settings: Settings) -> tuple[RawProject, Report]:
+    """The partnership folder as read, and every problem in it (errors are not raised)."""
+    raw = load_project(settings)
+    return raw, validate(raw, settings)
+
+
 def check(source: str | os.PathLike | Settings, **options) -> Report:
     """Every problem in a partnership folder, each with its file:line:column (as `mspsite check`)."""
-    settings = _settings(source, **options)
-    return validate(load_project(settings), settings)
+    return read_and_check(_settings(source, **options))[1]
 
 
 def load(source: str | os.PathLike | Settings, **options) -> Partnership:

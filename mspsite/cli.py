@@ -40,13 +40,11 @@ def check(directory: Path, strict: bool, clearance: str, fmt: str, base: str | N
     """Check a partnership folder and report every problem with its location."""
     if base is not None and fmt != "github":
         raise click.UsageError("--base is for --format github: it marks changed theme files on a pull request")
+    from .build import read_and_check
     from .coverage import format_coverage, translation_coverage
-    from .load import load_project
-    from .validate import validate
 
     settings = resolve_settings(directory, clearance=clearance, strict=strict, base=base)
-    raw = load_project(settings)
-    report = validate(raw, settings)
+    raw, report = read_and_check(settings)
     root = os.path.normpath(str(directory))
     output = report.format(fmt, root)
     if fmt == "github":  # notices are for the reviewer: they never fail the check, even with --strict

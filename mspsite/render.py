@@ -109,8 +109,8 @@ class _Links:
 
     def media(self, rel: str | None, use: bool = True) -> str | None:
         """The URL of a media file, copied under its own name, or None."""
-        if use:
-            self.recorder.name(MEDIA + str(rel))
+        if use and rel:
+            self.recorder.name(MEDIA + rel)
         if not rel or rel.startswith("../") or not rel.startswith("media/"):
             return None
         path = self.src / rel
