@@ -626,7 +626,7 @@ def site_url_of(project: Project) -> str:
 
 # -- (a) valid partnerships ---------------------------------------------------------------------------------------------
 
-@settings(max_examples=12, **PROFILE)
+@settings(max_examples=10, **PROFILE)
 @given(project=partnerships())
 def test_valid_partnership_checks_builds_and_links_resolve(project, tmp_path_factory):
     root = project.write(tmp_path_factory.mktemp("valid") / "p")
